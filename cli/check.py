@@ -1,0 +1,84 @@
+"""Running ``check``: load rules, decide each profile, report, pick the exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from imsa_eligibility.decision import Decision, evaluate
+from imsa_eligibility.engine import Target, default_engine, durable_ready, make_engine
+from imsa_eligibility.errors import EngineError, Problem, ProfileError, RuleFileError
+from imsa_eligibility.profile.load import load_profile
+from imsa_eligibility.rules.load import load_ruleset
+
+from . import console
+from .exitcodes import BY_OUTCOME, INTERNAL, INVALID, combine
+from .inputs import expand
+
+PROGRESS_FROM = 20
+
+
+def _progress(files: list[Path]) -> Iterator[Path]:
+    if len(files) < PROGRESS_FROM or not sys.stderr.isatty():
+        yield from files
+        return
+    from rich.progress import track
+
+    yield from track(files, description="Deciding", console=console.stderr, transient=True)
+
+
+def run_check(paths: list[Path], *, nations: list[str] | None, rules: Path | None,
+              as_of: dt.date, engine: str | None, fmt: str, output: Path | None) -> int:
+    """Decide every profile under ``paths``; return the batch's exit code."""
+    if engine == "durable" and not durable_ready():
+        console.notice("error: the durable engine cannot run on this Python (durable_rules "
+                       "2.0.28 needs Python < 3.13); use --engine native")
+        return INVALID
+    if engine is None:
+        engine = default_engine()
+        if engine != "durable":
+            console.notice("note: durable_rules cannot run on this Python; using the native "
+                           "engine (same rules, same verdicts)")
+    try:
+        ruleset = load_ruleset(rules)
+    except RuleFileError as exc:
+        console.problems(exc.problems)
+        return INVALID
+    runner = make_engine(engine, [Target(v.key, v.node) for v in ruleset.variants.values()])
+    files, errors = expand(paths)
+    decisions: list[Decision] = []
+    codes = [INVALID] if errors else []
+    for path in _progress(files):
+        try:
+            loaded = load_profile(path)
+        except ProfileError as exc:
+            errors += exc.problems
+            codes.append(INVALID)
+            continue
+        try:
+            decision = evaluate(loaded, ruleset, nations=nations, as_of=as_of, engine=runner)
+        except EngineError as exc:
+            console.notice(f"internal error deciding {path}: {exc}")
+            codes.append(INTERNAL)
+            continue
+        decisions.append(decision)
+        codes.append(BY_OUTCOME[decision.outcome])
+    errors = sorted(errors, key=lambda p: (p.file, p.line, p.column))
+    console.emit(fmt, decisions, errors, output)
+    _summary(decisions, errors, len(files))
+    return combine(codes)
+
+
+def _summary(decisions: list[Decision], errors: list[Problem], total: int) -> None:
+    counts: dict[str, int] = {}
+    for decision in decisions:
+        counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
+    parts = [f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(counts.items())]
+    bad = len({e.file for e in errors})
+    text = f"{len(decisions)} of {total} profiles decided" + (f": {', '.join(parts)}" if parts
+                                                               else "")
+    if bad:
+        text += f"; {bad} file{'s' if bad != 1 else ''} with errors"
+    console.notice(text)

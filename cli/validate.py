@@ -1,0 +1,46 @@
+"""Running ``validate``: check profiles against the contract; report every problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from imsa_eligibility.errors import Problem, ProfileError
+from imsa_eligibility.profile.load import load_profile
+
+from . import console
+from .exitcodes import INVALID, OK
+from .inputs import expand
+
+
+def run_validate(paths: list[Path], *, fmt: str, output: Path | None) -> int:
+    """Validate every profile under ``paths``; 0 when all are valid, else 2."""
+    files, errors = expand(paths)
+    results: list[tuple[str, bool]] = [(p.file, False) for p in errors]
+    for path in files:
+        try:
+            load_profile(path)
+            results.append((str(path), True))
+        except ProfileError as exc:
+            errors += exc.problems
+            results.append((str(path), False))
+    errors = sorted(errors, key=lambda p: (p.file, p.line, p.column))
+    console.write(_render(fmt, results, errors), output)
+    valid = sum(1 for _, ok in results if ok)
+    console.notice(f"{valid} of {len(results)} files valid")
+    return OK if valid == len(results) else INVALID
+
+
+def _render(fmt: str, results: list[tuple[str, bool]], errors: list[Problem]) -> str:
+    if fmt == "text":
+        lines = [f"ok: {name}" for name, ok in results if ok]
+        lines += [f"error: {p.render()}" for p in errors]
+        return "".join(line + "\n" for line in lines)
+    files = [{"file": name, "valid": ok} for name, ok in results]
+    if fmt == "jsonl":
+        rows = [json.dumps(f, ensure_ascii=False) for f in files]
+        rows += [json.dumps({"error": p.to_json()}, ensure_ascii=False) for p in errors]
+        return "".join(r + "\n" for r in rows)
+    body = {"schema": "imsa-eligibility/validate/v1", "files": files,
+            "errors": [p.to_json() for p in errors]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

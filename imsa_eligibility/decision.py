@@ -1,0 +1,190 @@
+"""Decisions: per-nation verdicts for every applicable rule, outcomes, evidence and gaps.
+
+``evaluate`` is pure and deterministic: the same profile, rule set, nations, date and engine
+give the same :class:`Decision`. The chosen engine decides each verdict; the native evaluator
+supplies the evidence and must agree with it, or the evaluation fails (never a wrong report).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from .engine.evidence import Evidence, Outcome
+from .engine.facts import FactBase, facts_from_profile
+from .engine.interface import Engine
+from .engine.native import Evaluator
+from .errors import EngineError
+from .profile.enums import NATION_ORDER
+from .profile.load import LoadedProfile
+from .rules.model import RuleSet, Variant
+from .source import format_path
+
+OUTCOMES = ("ineligible", "incomplete", "refer_to_panel", "eligible_with_conditions", "eligible")
+SEVERITY = {name: rank for rank, name in enumerate(OUTCOMES)}
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """A fact a verdict rests on, located in the profile."""
+
+    path: str
+    value: Any
+    file: str
+    line: int | None
+    chain: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One applicable rule's verdict for one nation, with its reasons."""
+
+    rule: str
+    title: str
+    section: int
+    effect: str
+    verdict: str
+    waivable: bool
+    because: str
+    remedy: str
+    source: str
+    evidence: tuple[EvidenceItem, ...]
+    to_provide: tuple[str, ...] = ()
+    waived: bool = False
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding can change the outcome (not advice, not waived)."""
+        return self.effect != "advise" and not self.waived
+
+
+@dataclass(frozen=True)
+class NationDecision:
+    """The outcome for one nation and every finding behind it."""
+
+    nation: str
+    outcome: str
+    to_provide: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision on one profile, with what is needed to replay it."""
+
+    file: str
+    organisation_id: str
+    organisation_name: str
+    outcome: str
+    nations: tuple[NationDecision, ...]
+    ruleset_id: str
+    ruleset_version: str
+    ruleset_sha256: str
+    profile_sha256: str
+    tool_version: str
+    as_of: dt.date
+    engine: str
+    notes: tuple[str, ...] = field(default=())
+
+
+def nation_outcome(findings: Sequence[Finding]) -> str:
+    """The outcome the findings lead to, by the precedence of DESIGN.md."""
+    counting = [f for f in findings if f.counts]
+    if any(f.effect == "exclude" and f.verdict == "triggered" for f in counting):
+        return "ineligible"
+    if any(f.verdict == "unknown" for f in counting):
+        return "incomplete"
+    if any(f.effect == "refer" and f.verdict == "triggered" for f in counting):
+        return "refer_to_panel"
+    if any(f.effect == "condition" and f.verdict == "triggered" for f in counting):
+        return "eligible_with_conditions"
+    return "eligible"
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _item(facts: FactBase, file: str, evidence: Evidence) -> EvidenceItem:
+    path = evidence.path
+    anchor = ("related_organisations",) if path and path[0] in ("derived", "control_chain") else path
+    return EvidenceItem(format_path(path), _json_value(evidence.value), file,
+                        facts.line(anchor), evidence.chain, evidence.missing)
+
+
+def _text(template: str, variant: Variant, ruleset: RuleSet, missing: Sequence[str]) -> str:
+    text = template.replace("{missing}", ", ".join(ruleset.label(m) for m in missing))
+    text = text.replace("{nation}", variant.nation.replace("_", " ").title())
+    for name, value in variant.parameters.items():
+        shown = ruleset.label(value) if isinstance(value, str) else f"{value:,}" if (
+            isinstance(value, int) and not isinstance(value, bool)) else str(value)
+        text = text.replace("{" + name + "}", shown)
+    return text
+
+
+def _finding(variant: Variant, outcome: Outcome, facts: FactBase, file: str,
+             ruleset: RuleSet) -> Finding:
+    missing = [m for e in outcome.evidence for m in e.missing]
+    return Finding(
+        rule=variant.rule.id, title=variant.title, section=variant.rule.section,
+        effect=variant.effect, verdict=outcome.verdict, waivable=variant.waivable,
+        because=_text(variant.because, variant, ruleset, missing),
+        remedy=_text(variant.remedy, variant, ruleset, missing),
+        source=variant.source,
+        evidence=tuple(_item(facts, file, e) for e in outcome.evidence),
+        to_provide=tuple(format_path(p) for p in outcome.unknown),
+    )
+
+
+def evaluate(loaded: LoadedProfile, ruleset: RuleSet, *, nations: Sequence[str] | None = None,
+             as_of: dt.date, engine: Engine | None = None) -> Decision:
+    """Decide ``loaded`` against ``ruleset`` for ``nations`` (default: the profile's own).
+
+    ``engine`` must have been prepared with :func:`targets` of this rule set; when None, the
+    native evaluator decides.
+    """
+    profile = loaded.profile
+    facts = facts_from_profile(profile, loaded.document)
+    wanted = [str(n) for n in (nations if nations is not None else profile.organisation.nations)]
+    ordered = [str(n) for n in NATION_ORDER if str(n) in wanted]
+    verdicts = engine.decide(facts) if engine is not None else None
+    evaluator = Evaluator(facts)
+    results = []
+    for nation in ordered:
+        findings = []
+        for rule in ruleset.rules:
+            variant = ruleset.variant(rule.id, nation)
+            if variant is None or not rule.applies(nation, as_of):
+                continue
+            outcome = evaluator.evaluate(variant.node)
+            if verdicts is not None and verdicts.get(variant.key) != outcome.verdict:
+                raise EngineError(
+                    f"the {engine.name if engine else ''} engine decided "
+                    f"{verdicts.get(variant.key)} for {variant.key} but the native evaluator "
+                    f"decided {outcome.verdict}; no decision is reported")
+            findings.append(_finding(variant, outcome, facts, loaded.file, ruleset))
+        to_provide = tuple(dict.fromkeys(
+            p for f in findings if f.counts and f.verdict == "unknown" for p in f.to_provide))
+        results.append(NationDecision(nation, nation_outcome(findings), to_provide,
+                                      tuple(findings)))
+    overall = min((r.outcome for r in results), key=SEVERITY.__getitem__, default="eligible")
+    declared = {str(n) for n in profile.organisation.nations}
+    notes = tuple(f"{n} is not among the nations the profile names" for n in ordered
+                  if n not in declared)
+    return Decision(
+        file=loaded.file, organisation_id=profile.organisation.id,
+        organisation_name=profile.organisation.name, outcome=overall, nations=tuple(results),
+        ruleset_id=ruleset.id, ruleset_version=ruleset.version, ruleset_sha256=ruleset.sha256,
+        profile_sha256=loaded.sha256, tool_version=__version__, as_of=as_of,
+        engine=engine.name if engine is not None else "native", notes=notes)

@@ -1,0 +1,45 @@
+"""What a verdict rests on: facts with their paths, values and profile lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..rules.ast import Verdict
+from ..source import PathKey
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One fact a verdict rests on. ``value`` None means the fact is unknown (missing).
+
+    ``chain`` holds the control chain's steps for chain conditions; ``missing`` the values a
+    list lacks for ``has_all`` tests; ``derived`` marks a value the engine computed.
+    """
+
+    path: PathKey
+    value: Any
+    chain: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A node's verdict, the evidence for it, and the unknown facts that would settle it."""
+
+    verdict: Verdict
+    evidence: tuple[Evidence, ...] = ()
+    unknown: tuple[PathKey, ...] = ()
+
+
+def merge(outcomes: list[Outcome]) -> tuple[tuple[Evidence, ...], tuple[PathKey, ...]]:
+    """Evidence and unknown paths of several outcomes, without repeats, in order."""
+    evidence: dict[tuple[Any, ...], Evidence] = {}
+    unknown: dict[PathKey, None] = {}
+    for outcome in outcomes:
+        for item in outcome.evidence:
+            evidence.setdefault((item.path, item.derived), item)
+        for path in outcome.unknown:
+            unknown.setdefault(path, None)
+    return tuple(evidence.values()), tuple(unknown)

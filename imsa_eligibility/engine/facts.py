@@ -1,0 +1,93 @@
+"""The facts an engine sees: the profile as plain values, plus the control chain.
+
+Values are plain Python: ``str`` (enum values), ``bool``, ``int``, ``Decimal`` (income
+shares), lists and dicts; ``None`` means unknown. The control chain is derived here for the
+native engine and for evidence (shortest path from the applicant, ties broken by id); the
+durable_rules adapter derives chain membership again by forward chaining in the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..profile.model import Profile
+from ..source import Document, PathKey
+
+CONTROLLING_RELATIONS = frozenset({"parent", "controlling_member"})
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """A related organisation in the control chain, with the shortest path that reaches it.
+
+    ``path`` runs from the applicant to this organisation, each step ``(id, name)``.
+    """
+
+    index: int
+    path: tuple[tuple[str, str], ...]
+
+    def describe(self) -> str:
+        """``applicant → holdings → Northshire Police``."""
+        return " → ".join(name for _, name in self.path)
+
+
+@dataclass(frozen=True)
+class FactBase:
+    """One profile's facts, ready for any engine."""
+
+    data: Mapping[str, Any]
+    chain: tuple[ChainLink, ...]
+    document: Document | None = field(default=None, compare=False)
+
+    def line(self, path: PathKey) -> int | None:
+        """The profile line of ``path`` (its nearest present parent when absent)."""
+        return self.document.line(path) if self.document else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)  # StrEnum members become their plain values
+    return value
+
+
+def control_chain(data: Mapping[str, Any]) -> tuple[ChainLink, ...]:
+    """Every related organisation that controls the applicant, directly or transitively.
+
+    Breadth-first from the applicant, visiting each level in order of path, so that each
+    organisation gets its shortest path and, among equally short ones, the smallest by id.
+    Cycles terminate; an organisation may name itself.
+    """
+    related = data.get("related_organisations") or []
+    by_id = {item["id"]: i for i, item in enumerate(related)}
+    org = data["organisation"]
+    start = ((org["id"], org["name"]),)
+    frontier: list[tuple[tuple[tuple[str, str], ...], list[str]]] = [
+        (start, sorted(item["id"] for item in related
+                       if CONTROLLING_RELATIONS & set(item.get("relations") or [])))
+    ]
+    seen: dict[str, ChainLink] = {}
+    while frontier:
+        next_frontier = []
+        for path, controllers in sorted(frontier, key=lambda f: [s[0] for s in f[0]]):
+            for ident in controllers:
+                if ident in seen or ident not in by_id:
+                    continue
+                index = by_id[ident]
+                item = related[index]
+                link = ChainLink(index, (*path, (ident, item["name"])))
+                seen[ident] = link
+                next_frontier.append((link.path, sorted(set(item.get("controlled_by") or []))))
+        frontier = next_frontier
+    return tuple(sorted(seen.values(), key=lambda link: link.index))
+
+
+def facts_from_profile(profile: Profile, document: Document | None = None) -> FactBase:
+    """The facts of a validated profile."""
+    data = _plain(profile.model_dump(mode="python"))
+    return FactBase(data, control_chain(data), document)

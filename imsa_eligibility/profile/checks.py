@@ -1,0 +1,145 @@
+"""Cross-field checks of a profile: ids, control chains, income shares, register numbers.
+
+They run on the raw document (guarding every type) so that they report alongside schema
+errors: a person fixing a file sees everything wrong with it at once.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..errors import Problem
+from ..source import Document, PathKey, as_written
+from ..suggest import did_you_mean
+
+REGISTER_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    "companies_house": (
+        re.compile(r"(\d{8}|(SC|NI|OC|SO|NC|FC)\d{6}|R\d{7})"),
+        "8 digits (06543210), or SC, NI, OC, SO, NC or FC and 6 digits (SC123456), or R and 7 "
+        "digits",
+    ),
+    "oscr": (re.compile(r"SC0\d{5}"), "SC0 and 5 digits, such as SC045326"),
+    "charity_commission_england_wales": (
+        re.compile(r"\d{6,7}(-\d+)?"),
+        "6 or 7 digits, such as 1123456, with -1 etc. for a linked charity",
+    ),
+    "charity_commission_northern_ireland": (
+        re.compile(r"NIC1\d{5}"),
+        "NIC1 and 5 digits, such as NIC104567",
+    ),
+}
+
+_FUNDING = {"funder", "commissioner"}
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _unique_ids(doc: Document, base: PathKey, items: list[tuple[int, dict[str, Any]]],
+                noun: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in items:
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            out.append(doc.problem((*base, i, "id"),
+                                   f"duplicate {noun} id '{ident}' (already used by "
+                                   f"{base[-1]}[{seen[ident]}])", "give each one its own id"))
+        else:
+            seen[ident] = i
+    return out
+
+
+def _decimal(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        return Decimal(str(as_written(value)))
+    except InvalidOperation:
+        return None
+
+
+def check_document(doc: Document) -> list[Problem]:
+    """Every cross-field problem in the profile document ``doc``."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return []
+    problems: list[Problem] = []
+    related = _items(data, "related_organisations")
+    problems += _unique_ids(doc, ("related_organisations",), related, "related organisation")
+    problems += _unique_ids(doc, ("people",), _items(data, "people"), "person")
+    problems += _controlled_by(doc, related)
+    problems += _shares(doc, related)
+    org = data.get("organisation")
+    if isinstance(org, dict):
+        problems += _funding(doc, org)
+        for i, reg in _items(org, "registrations"):
+            problems += _registration(doc, ("organisation", "registrations", i), reg)
+    return problems
+
+
+def _controlled_by(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    ids = {item["id"] for _, item in related if isinstance(item.get("id"), str)}
+    out = []
+    for i, item in related:
+        refs = item.get("controlled_by")
+        if not isinstance(refs, list):
+            continue
+        for j, ref in enumerate(refs):
+            if isinstance(ref, str) and ref not in ids:
+                hint = did_you_mean(ref, ids, noun="id") if ids else "add that organisation"
+                out.append(doc.problem(
+                    ("related_organisations", i, "controlled_by", j),
+                    f"controlled_by names '{ref}', which is not the id of a related organisation",
+                    hint))
+    return out
+
+
+def _shares(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    total = Decimal(0)
+    counted = []
+    for i, item in related:
+        relations = item.get("relations")
+        share = _decimal(item.get("income_share"))
+        if isinstance(relations, list) and _FUNDING & set(map(str, relations)) and share is not None:
+            total += share
+            counted.append(i)
+    if total > 1 and counted:
+        return [doc.problem(("related_organisations", counted[-1], "income_share"),
+                            f"the income shares of funders and commissioners add up to {total}, "
+                            "more than 1 (all of the income)",
+                            "check each income_share: 0.25 means a quarter of the income")]
+    return []
+
+
+def _funding(doc: Document, org: dict[str, Any]) -> list[Problem]:
+    income = org.get("annual_income_gbp")
+    public = org.get("public_funding_gbp")
+    if (isinstance(income, int) and isinstance(public, int) and not isinstance(income, bool)
+            and not isinstance(public, bool) and public > income):
+        return [doc.problem(("organisation", "public_funding_gbp"),
+                            f"public_funding_gbp ({public:,}) is more than annual_income_gbp "
+                            f"({income:,})", "public funding is part of the annual income: "
+                            "check both figures are for the same year")]
+    return []
+
+
+def _registration(doc: Document, path: PathKey, reg: dict[str, Any]) -> list[Problem]:
+    register, number = reg.get("register"), as_written(reg.get("number"))
+    if not isinstance(register, str) or register not in REGISTER_FORMATS:
+        return []
+    if not isinstance(number, str):
+        return []
+    pattern, form = REGISTER_FORMATS[register]
+    if pattern.fullmatch(number):
+        return []
+    return [doc.problem((*path, "number"), f"'{number}' is not a valid {register} number",
+                        f"it should be {form}")]

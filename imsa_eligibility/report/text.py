@@ -1,0 +1,125 @@
+"""The text report: an assessor's note a charity can read.
+
+For each profile: the outcome, then per nation what triggered, why it matters, the evidence
+(file:line) and what to do; what is unknown and which facts to provide; and a count of the
+rules that were clear. ``mark`` lets the caller style words (the CLI colours them on a
+terminal); the library itself returns plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..decision import Decision, EvidenceItem, Finding, NationDecision
+from ..errors import Problem
+
+Mark = Callable[[str, str], str]
+
+MEANING = {
+    "eligible": "can employ an IMSA",
+    "eligible_with_conditions": "can employ an IMSA once the conditions below are met",
+    "refer_to_panel": "needs a decision by the accreditation panel",
+    "incomplete": "cannot be decided yet: some facts are missing",
+    "ineligible": "cannot employ an IMSA",
+}
+_TAG = {"exclude": "EXCLUDES", "refer": "REFER", "condition": "CONDITION", "advise": "ADVICE"}
+
+
+def _plain(text: str, _style: str) -> str:
+    return text
+
+
+def nation_name(nation: str) -> str:
+    """``northern_ireland`` -> ``Northern Ireland``."""
+    return nation.replace("_", " ").title()
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def _evidence(item: EvidenceItem) -> str:
+    where = f" ({Path(item.file).name}:{item.line})" if item.line else ""
+    if item.chain:
+        return "control chain: " + " → ".join(name for _, name in item.chain) + where
+    text = f"{item.path} = {_value(item.value)}{where}"
+    if item.missing:
+        text += "; missing: " + ", ".join(item.missing)
+    return text
+
+
+def _waivable(finding: Finding) -> str:
+    if finding.effect in ("advise", "condition"):
+        return ""
+    return ", can be waived by the panel" if finding.waivable else ", cannot be waived"
+
+
+def _finding(finding: Finding, mark: Mark) -> list[str]:
+    if finding.verdict == "unknown":
+        head = f"    {mark('UNKNOWN', 'unknown')} {finding.rule} {finding.title}"
+        lines = [head, f"        Why it matters: {finding.because}"]
+        for path in finding.to_provide:
+            item = next((e for e in finding.evidence if e.path == path), None)
+            line = f" (near line {item.line})" if item and item.line else ""
+            lines.append(f"        Please provide: {path}{line}")
+        return lines
+    tag = mark(_TAG[finding.effect], finding.effect)
+    lines = [f"    {tag} {finding.rule} {finding.title}{_waivable(finding)}",
+             f"        Why it matters: {finding.because}"]
+    lines += [f"        Evidence: {_evidence(e)}" for e in finding.evidence[:6]]
+    if len(finding.evidence) > 6:
+        lines.append(f"        ... and {len(finding.evidence) - 6} more facts (see -o json)")
+    lines.append(f"        What you can do: {finding.remedy}")
+    return lines
+
+
+def _nation(result: NationDecision, mark: Mark) -> list[str]:
+    outcome = mark(result.outcome.replace("_", " "), result.outcome)
+    lines = [f"  {nation_name(result.nation)}: {outcome} — {MEANING[result.outcome]}"]
+    shown = [f for f in result.findings if f.verdict != "clear" and not (
+        f.effect == "advise" and f.verdict == "unknown")]
+    order = {"exclude": 0, "refer": 1, "condition": 2, "advise": 3}
+    shown.sort(key=lambda f: (f.verdict == "unknown", order[f.effect]))
+    for finding in shown:
+        lines += _finding(finding, mark)
+    clear = sum(1 for f in result.findings if f.verdict == "clear")
+    lines.append(f"    {clear} of {len(result.findings)} rules are clear.")
+    return lines
+
+
+def render_decision(decision: Decision, mark: Mark = _plain) -> str:
+    """One decision as an assessor's note."""
+    outcome = mark(decision.outcome.replace("_", " ").upper(), decision.outcome)
+    lines = [
+        mark(f"{decision.file}", "file") + f" — {decision.organisation_name} "
+        f"({decision.organisation_id})",
+        f"  Outcome: {outcome}",
+    ]
+    lines += [f"  Note: {note}" for note in decision.notes]
+    for result in decision.nations:
+        lines.append("")
+        lines += _nation(result, mark)
+    lines += ["", f"  Rule set {decision.ruleset_id} {decision.ruleset_version} "
+              f"(sha256 {decision.ruleset_sha256[:12]}…) · tool {decision.tool_version} · "
+              f"as of {decision.as_of.isoformat()} · engine {decision.engine}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_text(decisions: Sequence[Decision], errors: Sequence[Problem],
+                mark: Mark = _plain) -> str:
+    """Every decision, then every error, for people."""
+    parts = [render_decision(d, mark) for d in decisions]
+    if errors:
+        parts.append("\n".join(mark("error", "error") + f": {e.render()}" for e in errors) + "\n")
+    return "\n".join(parts)

@@ -1,0 +1,113 @@
+"""Rule test cases that policy staff can read: a base profile, a change, an expected verdict.
+
+A case file (``tests/rules/cases/IND-001.yaml``) names a rule and lists cases. Each case
+changes a complete, compliant base profile (``set:`` is merged in, lists replace; ``remove:``
+makes facts unknown) and says which verdict the rule must reach, for every nation it
+applies to or for the ``nations`` named.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..engine.facts import facts_from_profile
+from ..engine.interface import Engine, Target
+from ..errors import Problem, ProfileError
+from ..profile.load import validate_document
+from ..source import Document, DocumentError, read_document
+from .model import RuleSet
+
+_STEP = re.compile(r"([a-z_]+)((?:\[\d+\])*)")
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case for one nation: what was expected and what the engine decided."""
+
+    file: str
+    line: int
+    rule: str
+    name: str
+    nation: str
+    expected: str
+    actual: str
+
+    @property
+    def passed(self) -> bool:
+        """Whether the verdict was the expected one."""
+        return self.expected == self.actual
+
+
+def _merge(base: Any, change: Any) -> Any:
+    if isinstance(base, dict) and isinstance(change, dict):
+        out = dict(base)
+        for key, value in change.items():
+            out[key] = _merge(base.get(key), value) if key in base else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(change)
+
+
+def _remove(data: dict[str, Any], dotted: str) -> bool:
+    steps: list[str | int] = []
+    for part in dotted.split("."):
+        match = _STEP.fullmatch(part)
+        if not match:
+            return False
+        steps.append(match.group(1))
+        steps += [int(i) for i in re.findall(r"\d+", match.group(2))]
+    node: Any = data
+    for step in steps[:-1]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if isinstance(node, dict) and steps[-1] in node:
+        del node[steps[-1]]
+        return True
+    return False
+
+
+def case_profile(base: Document, case: dict[str, Any], file: str, line: int) -> Document:
+    """The base profile document with the case's changes applied."""
+    data = _merge(copy.deepcopy(base.data), case.get("set") or {})
+    for dotted in case.get("remove") or []:
+        if not _remove(data, str(dotted)):
+            raise ProfileError([Problem(file, line, 1, "", f"cannot remove '{dotted}': it is "
+                                        "not in the profile", "check the path")])
+    return Document(f"{file}:{line}", data, base.sha256)
+
+
+def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) -> list[CaseResult]:
+    """Decide every case in the file at ``path`` with ``engine``."""
+    try:
+        doc = read_document(path)
+    except DocumentError as exc:
+        raise ProfileError(exc.problems) from None
+    rule_id = str(doc.data.get("rule"))
+    rule = ruleset.rule(rule_id)
+    if rule is None:
+        raise ProfileError([doc.problem(("rule",), f"there is no rule '{rule_id}' in the rule "
+                                        "set", "check the rule id")])
+    results = []
+    for index, case in enumerate(doc.data.get("cases") or []):
+        line = doc.line(("cases", index))
+        profile = validate_document(case_profile(base, case, doc.file, line))
+        facts = facts_from_profile(profile.profile)
+        nations = case.get("nations") or list(rule.nations)
+        targets = []
+        for nation in nations:
+            variant = ruleset.variant(rule.id, nation)
+            if variant is None:
+                raise ProfileError([doc.problem(("cases", index, "nations"), f"rule {rule.id} "
+                                                f"does not apply to {nation}", "remove it")])
+            targets.append(Target(variant.key, variant.node))
+        engine.prepare(targets)
+        verdicts = engine.decide(facts)
+        for nation in nations:
+            results.append(CaseResult(doc.file, line, rule.id, str(case.get("name")), nation,
+                                      str(case.get("expect")), verdicts[f"{rule.id}@{nation}"]))
+    return results

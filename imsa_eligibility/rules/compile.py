@@ -1,0 +1,247 @@
+"""Compile rule conditions as written into the AST, checking them against the profile model.
+
+One condition compiles once per nation (parameters differ by nation). Every problem is
+located in its rule file and names what to do: an unknown fact, list, parameter or derived
+sum gets a did-you-mean; an operator that does not fit the fact's kind says which fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..source import Document, PathKey, SourceFloat, SourceInt
+from ..suggest import did_you_mean
+from .ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, CompareOp, LeafOp, Node, Not, Quantified, Test
+from .catalogue import CHAIN, FactKind, catalogue
+from .model import Derived, NamedList
+
+OPERATOR_NAMES: dict[str, LeafOp] = {
+    "is": "is", "equals": "equals", "not_equals": "not_equals", "less_than": "lt",
+    "at_most": "le", "more_than": "gt", "at_least": "ge", "one_of": "one_of",
+    "has": "has_any", "has_any": "has_any", "has_all": "has_all",
+}
+_FITS = {
+    "bool": {"is", "equals", "not_equals"},
+    "int": {"equals", "not_equals", "less_than", "at_most", "more_than", "at_least"},
+    "number": {"equals", "not_equals", "less_than", "at_most", "more_than", "at_least"},
+    "enum": {"equals", "not_equals", "one_of"},
+    "text": {"equals", "not_equals", "one_of"},
+    "list": {"has", "has_any", "has_all"},
+}
+
+
+class CompileProblems(Exception):
+    """Raised internally when a condition cannot compile; problems are in the context."""
+
+
+@dataclass
+class Context:
+    """What a condition may refer to, for one nation, and where to report problems."""
+
+    doc: Document
+    nation: str
+    lists: Mapping[str, NamedList]
+    parameters: Mapping[str, Any]
+    derived: Mapping[str, Derived]
+    derived_docs: Mapping[str, tuple[Document, PathKey]]
+    problems: list[tuple[Document, PathKey, str, str]]
+
+    def fail(self, path: PathKey, message: str, hint: str, doc: Document | None = None) -> None:
+        """Record a problem (deduplicated later across nations)."""
+        self.problems.append((doc or self.doc, path, message, hint))
+
+
+def compile_condition(raw: Any, ctx: Context, path: PathKey, scope: str = "") -> Node | None:
+    """The AST of the condition ``raw`` (at ``path`` in ``ctx.doc``), or None on problems."""
+    if not isinstance(raw, dict) or not raw:
+        ctx.fail(path, "a condition must be a mapping such as {fact: ..., is: true}",
+                 "see docs/rule-language.md")
+        return None
+    if "all" in raw or "any" in raw:
+        key = "all" if "all" in raw else "any"
+        parts = [compile_condition(p, ctx, (*path, key, i), scope)
+                 for i, p in enumerate(raw[key])]
+        if any(p is None for p in parts):
+            return None
+        done = tuple(p for p in parts if p is not None)
+        return AllOf(done) if key == "all" else AnyOf(done)
+    if "not" in raw:
+        inner = compile_condition(raw["not"], ctx, (*path, "not"), scope)
+        return None if inner is None else Not(inner)
+    if "some" in raw or "every" in raw:
+        return _quantified(raw, ctx, path, scope)
+    if "derived" in raw:
+        return _derived(raw, ctx, path, scope)
+    return _leaf(raw, ctx, path, scope)
+
+
+def _fact(name: Any, ctx: Context, path: PathKey, scope: str) -> FactKind | None:
+    facts = catalogue()[scope]
+    if not isinstance(name, str) or name not in facts:
+        where = f"in {scope}" if scope else "in a profile"
+        ctx.fail(path, f"there is no fact '{name}' {where}",
+                 did_you_mean(str(name), facts, noun="fact"))
+        return None
+    return facts[name]
+
+
+def _quantified(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node | None:
+    kind = "some" if "some" in raw else "every"
+    name = raw[kind]
+    fact = _fact(name, ctx, (*path, kind), scope)
+    if fact is None:
+        return None
+    if fact.scope is None:
+        ctx.fail((*path, kind), f"'{name}' is not a list of items, so '{kind}' cannot range "
+                 "over it", "use has/has_any/has_all to test a list of values")
+        return None
+    where = compile_condition(raw["where"], ctx, (*path, "where"), fact.scope)
+    if where is None:
+        return None
+    collection = CONTROL_CHAIN if name == CHAIN else tuple(name.split("."))
+    return Quantified(kind, collection, where)  # type: ignore[arg-type]
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, SourceInt | SourceFloat):
+        return Decimal(value.raw)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return None
+
+
+def _derived(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node | None:
+    name = raw["derived"]
+    (op_name, value), = ((k, v) for k, v in raw.items() if k != "derived")
+    if name not in ctx.derived:
+        ctx.fail((*path, "derived"), f"there is no derived value '{name}'",
+                 did_you_mean(str(name), ctx.derived, noun="derived value"))
+        return None
+    if scope:
+        ctx.fail(path, "a derived value can only be used at the top of a condition",
+                 "move it out of the some/every")
+        return None
+    threshold = _number(value)
+    if threshold is None:
+        ctx.fail((*path, op_name), f"'{op_name}' needs a number here", "write a number such as 0.5")
+        return None
+    spec = ctx.derived[name]
+    doc, base = ctx.derived_docs[name]
+    fact = _fact(spec.over, Context(doc, ctx.nation, ctx.lists, ctx.parameters, ctx.derived,
+                                    ctx.derived_docs, ctx.problems), (*base, "over"), "")
+    if fact is None or fact.scope is None:
+        return None
+    sub = Context(doc, ctx.nation, ctx.lists, ctx.parameters, ctx.derived, ctx.derived_docs,
+                  ctx.problems)
+    summed = _fact(spec.sum, sub, (*base, "sum"), fact.scope)
+    if summed is None:
+        return None
+    if not summed.numeric:
+        sub.fail((*base, "sum"), f"'{spec.sum}' is not a number, so it cannot be summed",
+                 "sum a numeric fact such as income_share")
+        return None
+    where = compile_condition(spec.where, sub, (*base, "where"), fact.scope)
+    if where is None:
+        return None
+    over = CONTROL_CHAIN if spec.over == CHAIN else tuple(spec.over.split("."))
+    op: CompareOp = OPERATOR_NAMES[op_name]  # type: ignore[assignment]
+    return Aggregate(name, spec.sum, over, where, op, threshold)
+
+
+def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any]:
+    """Resolve ``{list: ..}`` and ``{param: ..}``; (ok, value)."""
+    if isinstance(value, dict) and "list" in value:
+        named = ctx.lists.get(value["list"])
+        if named is None:
+            ctx.fail((*path, "list"), f"there is no list '{value['list']}'",
+                     did_you_mean(str(value["list"]), ctx.lists, noun="list"))
+            return False, None
+        return True, list(named.values)
+    if isinstance(value, dict) and "param" in value:
+        name = value["param"]
+        if name not in ctx.parameters:
+            ctx.fail((*path, "param"), f"there is no parameter '{name}' for {ctx.nation}",
+                     did_you_mean(str(name), ctx.parameters, noun="parameter")
+                     if name not in ctx.parameters else "")
+            return False, None
+        return True, ctx.parameters[name]
+    return True, value
+
+
+def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node | None:
+    if "fact" not in raw:
+        ctx.fail(path, "a condition needs one of: all, any, not, some, every, fact, derived",
+                 did_you_mean(next(iter(raw)), ["all", "any", "not", "some", "every", "fact",
+                                                "derived"], noun="key"))
+        return None
+    op_name = next(k for k in raw if k != "fact")
+    fact = _fact(raw["fact"], ctx, (*path, "fact"), scope)
+    if fact is None:
+        return None
+    fits = _FITS[fact.kind] if fact.scope is None else set()
+    if op_name not in fits:
+        hint = ("use some/every to test the items of a list" if fact.scope is not None
+                else "use one of: " + ", ".join(sorted(fits)))
+        ctx.fail((*path, op_name), f"'{op_name}' does not fit '{raw['fact']}', which is "
+                 f"{_describe(fact)}", hint)
+        return None
+    op = OPERATOR_NAMES[op_name]
+    operand = raw[op_name]
+    fact_path = tuple(raw["fact"].split("."))
+    if isinstance(operand, dict) and "fact" in operand:
+        other = _fact(operand["fact"], ctx, (*path, op_name, "fact"), scope)
+        if other is None:
+            return None
+        if not (fact.numeric and other.numeric) and other.kind != fact.kind:
+            ctx.fail((*path, op_name), "the two facts compared are of different kinds",
+                     "compare numbers with numbers")
+            return None
+        return Test(fact_path, op, None, tuple(operand["fact"].split(".")))
+    ok, value = _operand(operand, ctx, (*path, op_name))
+    if not ok:
+        return None
+    checked = _check_value(value, op, fact, ctx, (*path, op_name))
+    if checked is None:
+        return None
+    return Test(fact_path, op, checked)
+
+
+def _describe(fact: FactKind) -> str:
+    return {"bool": "true or false", "int": "a whole number", "number": "a number",
+            "enum": "one value", "text": "text", "list": "a list"}[fact.kind]
+
+
+def _check_value(value: Any, op: LeafOp, fact: FactKind, ctx: Context,
+                 path: PathKey) -> Any:
+    multi = op in ("one_of", "has_any", "has_all")
+    if fact.kind == "bool":
+        if not isinstance(value, bool):
+            ctx.fail(path, f"expected true or false, not {value!r}", "write true or false")
+            return None
+        return value
+    if fact.numeric:
+        number = _number(value)
+        if number is None:
+            ctx.fail(path, f"expected a number, not {value!r}", "write a number")
+            return None
+        return int(number) if fact.kind == "int" and number == int(number) else number
+    values = value if isinstance(value, list) else [value]
+    if not multi and len(values) != 1:
+        ctx.fail(path, "expected one value, not a list", "use one_of to test several values")
+        return None
+    texts: list[str] = []
+    for item in values:
+        text = item.raw if isinstance(item, SourceInt | SourceFloat) else item
+        if not isinstance(text, str):
+            ctx.fail(path, f"expected a value such as '{(fact.values or ('text',))[0]}', not "
+                     f"{item!r}", "write the value as text")
+            return None
+        if fact.values and text not in fact.values:
+            ctx.fail(path, f"'{text}' is not a value this fact can take",
+                     did_you_mean(text, fact.values, noun="value"))
+            return None
+        texts.append(text)
+    return tuple(texts) if multi else texts[0]

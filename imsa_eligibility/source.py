@@ -1,0 +1,334 @@
+"""Safe, bounded, positioned reading of YAML and JSON documents.
+
+This is the only module that parses input text. It never constructs Python objects from
+tags (a ``!!python/...`` tag is an error), refuses duplicate keys, bounds size, depth and
+alias expansion, and records the line and column of every value so that later checks can
+point at the place in the file. Plain scalars are read with YAML 1.2 core rules (``yes`` is
+text, ``06543210`` is not octal) and numbers keep the digits as written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+PathKey = tuple[str | int, ...]
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_VALUES = 50_000
+
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+)([eE][-+]?[0-9]+)?")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+class SourceInt(int):
+    """An integer read from a file, remembering the digits as written (``06543210``)."""
+
+    raw: str
+
+    def __new__(cls, value: int, raw: str) -> SourceInt:
+        obj = super().__new__(cls, value)
+        obj.raw = raw
+        return obj
+
+
+class SourceFloat(float):
+    """A decimal number read from a file, remembering the text as written (``0.3``)."""
+
+    raw: str
+
+    def __new__(cls, value: float, raw: str) -> SourceFloat:
+        obj = super().__new__(cls, value)
+        obj.raw = raw
+        return obj
+
+
+def as_written(value: object) -> object:
+    """The text of a number as the author wrote it; other values unchanged."""
+    if isinstance(value, SourceInt | SourceFloat):
+        return value.raw
+    return value
+
+
+def format_path(path: PathKey) -> str:
+    """``("people", 0, "roles")`` -> ``people[0].roles``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document: plain values, where each came from, and the bytes' sha256."""
+
+    file: str
+    data: Any
+    sha256: str
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``path``, or of its nearest present parent when it is absent."""
+        probe = tuple(path)
+        while True:
+            if key and probe in self.key_positions:
+                return self.key_positions[probe]
+            if probe in self.positions:
+                return self.positions[probe]
+            if not probe:
+                return (1, 1)
+            probe = probe[:-1]
+
+    def line(self, path: PathKey) -> int:
+        """The line of ``path`` (or of its nearest present parent)."""
+        return self.position(path)[0]
+
+    def problem(self, path: PathKey, message: str, hint: str = "", *, key: bool = False) -> Problem:
+        """A problem located at ``path`` in this document."""
+        line, col = self.position(path, key=key)
+        return Problem(self.file, line, col, format_path(path), message, hint)
+
+
+class DocumentError(Exception):
+    """The document could not be read at all; carries located problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.render() for p in problems))
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Composes nodes only; every plain scalar resolves to text, typed later by us."""
+
+    yaml_implicit_resolvers: dict[str, list[Any]] = {}
+
+
+def _scalar(node: yaml.ScalarNode) -> object:
+    text = node.value
+    if node.tag != f"{_STD}str":
+        return _tagged_scalar(node.tag, text)
+    if node.style:  # quoted or block scalar: always text (plain style is None or '')
+        return text
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return SourceInt(int(text, 10), text)
+    if _FLOAT.fullmatch(text):
+        return SourceFloat(float(text), text)
+    return text
+
+
+def _tagged_scalar(tag: str, text: str) -> object:
+    if tag == f"{_STD}null":
+        return None
+    if tag == f"{_STD}bool":
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise ValueError(f"'{text}' is not true or false")
+    if tag == f"{_STD}int" and _INT.fullmatch(text):
+        return SourceInt(int(text, 10), text)
+    if tag == f"{_STD}float" and _FLOAT.fullmatch(text):
+        return SourceFloat(float(text), text)
+    raise ValueError(f"'{text}' does not fit its tag {tag.removeprefix(_STD)}")
+
+
+class _Builder:
+    """Turns composed nodes into plain values, collecting problems instead of stopping."""
+
+    def __init__(self, file: str, max_depth: int, max_values: int) -> None:
+        self.file = file
+        self.max_depth = max_depth
+        self.max_values = max_values
+        self.count = 0
+        self.problems: list[Problem] = []
+        self.positions: dict[PathKey, tuple[int, int]] = {}
+        self.key_positions: dict[PathKey, tuple[int, int]] = {}
+
+    def _at(self, node: yaml.Node, path: PathKey, message: str, hint: str = "") -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.file, mark.line + 1, mark.column + 1, format_path(path), message, hint)
+        )
+
+    def build(self, node: yaml.Node, path: PathKey) -> object:
+        self.count += 1
+        if self.count > self.max_values:
+            raise _TooBig(node)
+        if len(path) > self.max_depth:
+            raise _TooDeep(node, path)
+        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _ALLOWED_TAGS:
+            self._at(
+                node,
+                path,
+                f"the tag '{node.tag}' is not allowed",
+                "remove it: profiles and rule files hold plain values only, never code",
+            )
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return _scalar(node)
+            except ValueError as exc:
+                self._at(node, path, str(exc), "remove the tag or fix the value")
+                return None
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        return self._mapping(node, path)
+
+    def _mapping(self, node: yaml.Node, path: PathKey) -> dict[str, object]:
+        out: dict[str, object] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._at(key_node, path, "a key must be a plain name", "write the key as text")
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in first_line:
+                self._at(
+                    key_node,
+                    child,
+                    f"duplicate key '{key}' (first given at line {first_line[key]})",
+                    "keep one of them: a later value would silently replace the earlier one",
+                )
+                self.build(value_node, (*path, f"{key} (duplicate)"))
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            self.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, child)
+        return out
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node, path: PathKey) -> None:
+        self.node = node
+        self.path = path
+
+
+def _first_alias(text: str) -> yaml.Mark | None:
+    """Where the first alias (``*name``) is used: the likely cause of a blow-up."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark
+    return None
+
+
+def _decode(file: str, raw: bytes) -> str:
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, offset) + 1
+        raise DocumentError(
+            [Problem(file, line, 1, "", "the file holds binary data (a NUL byte), not text",
+                     "give a YAML or JSON text file")]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DocumentError(
+            [Problem(file, line, col, "", "the file is not valid UTF-8 text",
+                     "save it as UTF-8 (most editors offer this under 'Save as' or 'Encoding')")]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_text(file: str, raw: bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
+               max_values: int = MAX_VALUES) -> Document:
+    """Parse ``raw`` (the bytes of ``file``) into a positioned :class:`Document`.
+
+    Raises :class:`DocumentError` when the text cannot be read as one document; problems in
+    single values (duplicate keys, forbidden tags) are collected and raised together.
+    """
+    if len(raw) > max_bytes:
+        raise DocumentError(
+            [Problem(file, 1, 1, "", f"the file is too large ({len(raw):,} bytes; the limit is "
+                     f"{max_bytes:,})", "a profile or rule file is a few kilobytes; split it or "
+                     "check that this is the right file")]
+        )
+    text = _decode(file, raw)
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "the text cannot be read"
+        raise DocumentError(
+            [Problem(file, line, col, "", f"YAML syntax error: {what}",
+                     "check the indentation and punctuation on this line and the one before")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DocumentError([Problem(file, 1, 1, "", f"YAML syntax error: {exc}",
+                                     "check the file is YAML or JSON")]) from None
+    except RecursionError:
+        raise DocumentError([Problem(file, 1, 1, "", "the document is nested too deeply",
+                                     f"use at most {max_depth} levels")]) from None
+    if root is None:
+        raise DocumentError([Problem(file, 1, 1, "", "the file is empty",
+                                     "start from profiles/TEMPLATE.yaml")])
+    builder = _Builder(file, max_depth, max_values)
+    try:
+        data = builder.build(root, ())
+    except _TooBig as big:
+        mark = _first_alias(text) or big.node.start_mark
+        raise DocumentError(
+            [Problem(file, mark.line + 1, mark.column + 1, "", f"the document expands to more "
+                     f"than {max_values:,} values, probably through YAML aliases (*name)",
+                     "write the values out; an alias bomb is refused rather than expanded")]
+        ) from None
+    except _TooDeep as deep:
+        mark = deep.node.start_mark
+        raise DocumentError(
+            [Problem(file, mark.line + 1, mark.column + 1, format_path(deep.path[:3]) + "...",
+                     f"the document is nested too deeply (more than {max_depth} levels)",
+                     "check the indentation: a profile is only a few levels deep")]
+        ) from None
+    except RecursionError:
+        raise DocumentError([Problem(file, 1, 1, "", "the document is nested too deeply",
+                                     f"use at most {max_depth} levels")]) from None
+    if builder.problems:
+        raise DocumentError(builder.problems)
+    return Document(file, data, sha, builder.positions, builder.key_positions)
+
+
+def read_document(path: Path, *, display: str | None = None, **limits: int) -> Document:
+    """Read and parse the file at ``path``; ``display`` is the name used in messages."""
+    name = display if display is not None else str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limits.get("max_bytes", MAX_BYTES) + 1)
+    except OSError as exc:
+        raise DocumentError([Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror}",
+                                     "check the path and its permissions")]) from None
+    return parse_text(name, raw, **limits)
