@@ -124,7 +124,8 @@ def _item(facts: FactBase, file: str, evidence: Evidence) -> EvidenceItem:
 
 
 def _text(template: str, variant: Variant, ruleset: RuleSet, missing: Sequence[str]) -> str:
-    text = template.replace("{missing}", ", ".join(ruleset.label(m) for m in missing))
+    listed = ", ".join(ruleset.label(m) for m in missing) or "none at present"
+    text = template.replace("{missing}", listed)
     text = text.replace("{nation}", variant.nation.replace("_", " ").title())
     for name, value in variant.parameters.items():
         shown = ruleset.label(value) if isinstance(value, str) else f"{value:,}" if (
@@ -137,11 +138,12 @@ def _finding(variant: Variant, outcome: Outcome, facts: FactBase, file: str,
              ruleset: RuleSet) -> Finding:
     missing = [m for e in outcome.evidence for m in e.missing]
     return Finding(
-        rule=variant.rule.id, title=variant.title, section=variant.rule.section,
+        rule=variant.rule.id, title=_text(variant.title, variant, ruleset, missing),
+        section=variant.rule.section,
         effect=variant.effect, verdict=outcome.verdict, waivable=variant.waivable,
         because=_text(variant.because, variant, ruleset, missing),
         remedy=_text(variant.remedy, variant, ruleset, missing),
-        source=variant.source,
+        source=_text(variant.source, variant, ruleset, missing),
         evidence=tuple(_item(facts, file, e) for e in outcome.evidence),
         to_provide=tuple(format_path(p) for p in outcome.unknown),
     )

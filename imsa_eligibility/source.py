@@ -44,6 +44,9 @@ class SourceInt(int):
         obj.raw = raw
         return obj
 
+    def __getnewargs__(self) -> tuple[int, str]:  # type: ignore[override]
+        return (int(self), self.raw)
+
 
 class SourceFloat(float):
     """A decimal number read from a file, remembering the text as written (``0.3``)."""
@@ -54,6 +57,9 @@ class SourceFloat(float):
         obj = super().__new__(cls, value)
         obj.raw = raw
         return obj
+
+    def __getnewargs__(self) -> tuple[float, str]:  # type: ignore[override]
+        return (float(self), self.raw)
 
 
 def as_written(value: object) -> object:

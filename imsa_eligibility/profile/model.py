@@ -11,7 +11,15 @@ import warnings
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    WithJsonSchema,
+)
 
 from ..source import SourceFloat, SourceInt
 from .enums import (
@@ -66,7 +74,9 @@ Share = Annotated[
     Decimal,
     BeforeValidator(_share),
     Field(ge=0, le=1, decimal_places=4),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1, "multipleOf": 0.0001}),
+    PlainSerializer(float, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1,
+                    "description": "0 to 1, at most 4 decimal places"}),
 ]
 Count = Annotated[int, BeforeValidator(_whole), Field(ge=0)]
 Flag = StrictBool | None

@@ -19,6 +19,7 @@ from ..engine.interface import Engine, Target
 from ..errors import Problem, ProfileError
 from ..profile.load import validate_document
 from ..source import Document, DocumentError, read_document
+from ..suggest import did_you_mean
 from .model import RuleSet
 
 _STEP = re.compile(r"([a-z_]+)((?:\[\d+\])*)")
@@ -81,6 +82,27 @@ def case_profile(base: Document, case: dict[str, Any], file: str, line: int) -> 
     return Document(f"{file}:{line}", data, base.sha256)
 
 
+_CASE_KEYS = ("name", "nations", "set", "remove", "expect")
+_VERDICTS = ("triggered", "clear", "unknown")
+
+
+def _check_case(doc: Document, index: int, case: Any) -> None:
+    """Refuse a case with a misspelt key or no expected verdict: it would pass by accident."""
+    if not isinstance(case, dict):
+        raise ProfileError([doc.problem(("cases", index), "a case must be a mapping",
+                                        "write name, set/remove and expect")])
+    problems = [doc.problem(("cases", index, key), f"unknown key '{key}' in a case",
+                            did_you_mean(str(key), _CASE_KEYS, noun="key"), key=True)
+                for key in case if key not in _CASE_KEYS]
+    if case.get("expect") not in _VERDICTS:
+        problems.append(doc.problem(("cases", index, "expect"), "the case needs 'expect: "
+                                    "triggered', 'clear' or 'unknown'",
+                                    did_you_mean(str(case.get("expect")), _VERDICTS,
+                                                 noun="verdict"), key=True))
+    if problems:
+        raise ProfileError(problems)
+
+
 def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) -> list[CaseResult]:
     """Decide every case in the file at ``path`` with ``engine``."""
     try:
@@ -95,6 +117,7 @@ def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) 
     results = []
     for index, case in enumerate(doc.data.get("cases") or []):
         line = doc.line(("cases", index))
+        _check_case(doc, index, case)
         profile = validate_document(case_profile(base, case, doc.file, line))
         facts = facts_from_profile(profile.profile)
         nations = case.get("nations") or list(rule.nations)
