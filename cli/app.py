@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from . import console
-from .exitcodes import BY_OUTCOME, INTERNAL, INVALID, OK, combine
+from .exitcodes import BY_OUTCOME, INTERNAL, INVALID, OK
 
 app = typer.Typer(
     name="imsa-eligibility",
@@ -45,10 +45,12 @@ class SchemaName(StrEnum):
     rules = "rules"
 
 
-PathsArg = Annotated[list[Path], typer.Argument(help="Profile files or folders of them.",
-                                                show_default=False)]
-OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the report to FILE.",
-                                                metavar="FILE")]
+PathsArg = Annotated[
+    list[Path], typer.Argument(help="Profile files or folders of them.", show_default=False)
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", help="Write the report to FILE.", metavar="FILE")
+]
 
 
 def _nations(values: list[str] | None) -> list[str] | None:
@@ -60,9 +62,10 @@ def _nations(values: list[str] | None) -> list[str] | None:
     allowed = [str(n) for n in Nation]
     for value in values:
         if value not in allowed:
-            raise typer.BadParameter(f"unknown nation '{value}': "
-                                     f"{did_you_mean(value, allowed, noun='nation')}",
-                                     param_hint="--nation")
+            raise typer.BadParameter(
+                f"unknown nation '{value}': {did_you_mean(value, allowed, noun='nation')}",
+                param_hint="--nation",
+            )
     return values
 
 
@@ -72,41 +75,62 @@ def _as_of(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD",
-                                 param_hint="--as-of") from None
+        raise typer.BadParameter(
+            f"'{value}' is not a date; write YYYY-MM-DD", param_hint="--as-of"
+        ) from None
 
 
 @app.command()
 def check(
     paths: PathsArg,
-    nation: Annotated[list[str] | None, typer.Option(
-        "--nation", help="Decide for this nation instead of the profile's own (repeatable): "
-        "england, wales, scotland, northern_ireland.")] = None,
-    rules: Annotated[Path | None, typer.Option(
-        "--rules", help="Rule set directory (default: the shipped reference rules).")] = None,
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Decide as of this date, YYYY-MM-DD (default: today).")] = None,
-    engine: Annotated[EngineName | None, typer.Option(
-        "--engine", help="Rule engine (default: durable where it can run, else native).")]
-    = None,
-    output_format: Annotated[Format, typer.Option("-o", "--format", help="Report format.")]
-    = Format.text,
+    nation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--nation",
+            help="Decide for this nation instead of the profile's own (repeatable): "
+            "england, wales, scotland, northern_ireland.",
+        ),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="Rule set directory (default: the shipped reference rules)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Decide as of this date, YYYY-MM-DD (default: today)."),
+    ] = None,
+    engine: Annotated[
+        EngineName | None,
+        typer.Option(
+            "--engine", help="Rule engine (default: durable where it can run, else native)."
+        ),
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("-o", "--format", help="Report format.")
+    ] = Format.text,
     output: OutputOpt = None,
 ) -> None:
     """Decide each profile, per nation, and explain every decision."""
     from .check import run_check
 
-    code = run_check(paths, nations=_nations(nation), rules=rules, as_of=_as_of(as_of),
-                     engine=engine.value if engine else None, fmt=output_format.value,
-                     output=output)
+    code = run_check(
+        paths,
+        nations=_nations(nation),
+        rules=rules,
+        as_of=_as_of(as_of),
+        engine=engine.value if engine else None,
+        fmt=output_format.value,
+        output=output,
+    )
     raise typer.Exit(code)
 
 
 @app.command()
 def validate(
     paths: PathsArg,
-    output_format: Annotated[Format, typer.Option("-o", "--format", help="Report format.")]
-    = Format.text,
+    output_format: Annotated[
+        Format, typer.Option("-o", "--format", help="Report format.")
+    ] = Format.text,
     output: OutputOpt = None,
 ) -> None:
     """Check profiles against the profile format (no decision). Exit 0 when all are valid."""

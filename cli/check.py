@@ -29,18 +29,30 @@ def _progress(files: list[Path]) -> Iterator[Path]:
     yield from track(files, description="Deciding", console=console.stderr, transient=True)
 
 
-def run_check(paths: list[Path], *, nations: list[str] | None, rules: Path | None,
-              as_of: dt.date, engine: str | None, fmt: str, output: Path | None) -> int:
+def run_check(
+    paths: list[Path],
+    *,
+    nations: list[str] | None,
+    rules: Path | None,
+    as_of: dt.date,
+    engine: str | None,
+    fmt: str,
+    output: Path | None,
+) -> int:
     """Decide every profile under ``paths``; return the batch's exit code."""
     if engine == "durable" and not durable_ready():
-        console.notice("error: the durable engine cannot run on this Python (durable_rules "
-                       "2.0.28 needs Python < 3.13); use --engine native")
+        console.notice(
+            "error: the durable engine cannot run on this Python (durable_rules "
+            "2.0.28 needs Python < 3.13); use --engine native"
+        )
         return INVALID
     if engine is None:
         engine = default_engine()
         if engine != "durable":
-            console.notice("note: durable_rules cannot run on this Python; using the native "
-                           "engine (same rules, same verdicts)")
+            console.notice(
+                "note: durable_rules cannot run on this Python; using the native "
+                "engine (same rules, same verdicts)"
+            )
     try:
         ruleset = load_ruleset(rules)
     except RuleFileError as exc:
@@ -77,8 +89,9 @@ def _summary(decisions: list[Decision], errors: list[Problem], total: int) -> No
         counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
     parts = [f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(counts.items())]
     bad = len({e.file for e in errors})
-    text = f"{len(decisions)} of {total} profiles decided" + (f": {', '.join(parts)}" if parts
-                                                               else "")
+    text = f"{len(decisions)} of {total} profiles decided" + (
+        f": {', '.join(parts)}" if parts else ""
+    )
     if bad:
         text += f"; {bad} file{'s' if bad != 1 else ''} with errors"
     console.notice(text)

@@ -37,14 +37,16 @@ def _mark(text: str, style: str) -> str:
     return f"[{name}]{escape(text)}[/]" if name else escape(text)
 
 
-def emit(fmt: str, decisions: Sequence[Decision], errors: Sequence[Problem],
-         output: Path | None) -> None:
+def emit(
+    fmt: str, decisions: Sequence[Decision], errors: Sequence[Problem], output: Path | None
+) -> None:
     """Write the report in format ``fmt`` to ``output`` or stdout (styled on a terminal)."""
     from imsa_eligibility.report import FORMATS, render_text
 
     if output is None and fmt == "text" and sys.stdout.isatty():
         Console(highlight=False, soft_wrap=True).print(
-            render_text(decisions, errors, mark=_mark), end="")
+            render_text(decisions, errors, mark=_mark), end=""
+        )
         return
     write(FORMATS[fmt](decisions, errors), output)
 

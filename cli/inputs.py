@@ -19,6 +19,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         elif path.is_file():
             files.add(path)
         else:
-            problems.append(Problem(str(path), 1, 1, "", "no such file or folder",
-                                    "check the path"))
+            problems.append(
+                Problem(str(path), 1, 1, "", "no such file or folder", "check the path")
+            )
     return sorted(files, key=lambda p: p.as_posix()), problems

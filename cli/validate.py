@@ -41,6 +41,9 @@ def _render(fmt: str, results: list[tuple[str, bool]], errors: list[Problem]) ->
         rows = [json.dumps(f, ensure_ascii=False) for f in files]
         rows += [json.dumps({"error": p.to_json()}, ensure_ascii=False) for p in errors]
         return "".join(r + "\n" for r in rows)
-    body = {"schema": "imsa-eligibility/validate/v1", "files": files,
-            "errors": [p.to_json() for p in errors]}
+    body = {
+        "schema": "imsa-eligibility/validate/v1",
+        "files": files,
+        "errors": [p.to_json() for p in errors],
+    }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

@@ -118,9 +118,17 @@ def _json_value(value: Any) -> Any:
 
 def _item(facts: FactBase, file: str, evidence: Evidence) -> EvidenceItem:
     path = evidence.path
-    anchor = ("related_organisations",) if path and path[0] in ("derived", "control_chain") else path
-    return EvidenceItem(format_path(path), _json_value(evidence.value), file,
-                        facts.line(anchor), evidence.chain, evidence.missing)
+    anchor = (
+        ("related_organisations",) if path and path[0] in ("derived", "control_chain") else path
+    )
+    return EvidenceItem(
+        format_path(path),
+        _json_value(evidence.value),
+        file,
+        facts.line(anchor),
+        evidence.chain,
+        evidence.missing,
+    )
 
 
 def _text(template: str, variant: Variant, ruleset: RuleSet, missing: Sequence[str]) -> str:
@@ -128,19 +136,28 @@ def _text(template: str, variant: Variant, ruleset: RuleSet, missing: Sequence[s
     text = template.replace("{missing}", listed)
     text = text.replace("{nation}", variant.nation.replace("_", " ").title())
     for name, value in variant.parameters.items():
-        shown = ruleset.label(value) if isinstance(value, str) else f"{value:,}" if (
-            isinstance(value, int) and not isinstance(value, bool)) else str(value)
+        shown = (
+            ruleset.label(value)
+            if isinstance(value, str)
+            else f"{value:,}"
+            if (isinstance(value, int) and not isinstance(value, bool))
+            else str(value)
+        )
         text = text.replace("{" + name + "}", shown)
     return text
 
 
-def _finding(variant: Variant, outcome: Outcome, facts: FactBase, file: str,
-             ruleset: RuleSet) -> Finding:
+def _finding(
+    variant: Variant, outcome: Outcome, facts: FactBase, file: str, ruleset: RuleSet
+) -> Finding:
     missing = [m for e in outcome.evidence for m in e.missing]
     return Finding(
-        rule=variant.rule.id, title=_text(variant.title, variant, ruleset, missing),
+        rule=variant.rule.id,
+        title=_text(variant.title, variant, ruleset, missing),
         section=variant.rule.section,
-        effect=variant.effect, verdict=outcome.verdict, waivable=variant.waivable,
+        effect=variant.effect,
+        verdict=outcome.verdict,
+        waivable=variant.waivable,
         because=_text(variant.because, variant, ruleset, missing),
         remedy=_text(variant.remedy, variant, ruleset, missing),
         source=_text(variant.source, variant, ruleset, missing),
@@ -149,8 +166,14 @@ def _finding(variant: Variant, outcome: Outcome, facts: FactBase, file: str,
     )
 
 
-def evaluate(loaded: LoadedProfile, ruleset: RuleSet, *, nations: Sequence[str] | None = None,
-             as_of: dt.date, engine: Engine | None = None) -> Decision:
+def evaluate(
+    loaded: LoadedProfile,
+    ruleset: RuleSet,
+    *,
+    nations: Sequence[str] | None = None,
+    as_of: dt.date,
+    engine: Engine | None = None,
+) -> Decision:
     """Decide ``loaded`` against ``ruleset`` for ``nations`` (default: the profile's own).
 
     ``engine`` must have been prepared with :func:`targets` of this rule set; when None, the
@@ -174,19 +197,34 @@ def evaluate(loaded: LoadedProfile, ruleset: RuleSet, *, nations: Sequence[str] 
                 raise EngineError(
                     f"the {engine.name if engine else ''} engine decided "
                     f"{verdicts.get(variant.key)} for {variant.key} but the native evaluator "
-                    f"decided {outcome.verdict}; no decision is reported")
+                    f"decided {outcome.verdict}; no decision is reported"
+                )
             findings.append(_finding(variant, outcome, facts, loaded.file, ruleset))
-        to_provide = tuple(dict.fromkeys(
-            p for f in findings if f.counts and f.verdict == "unknown" for p in f.to_provide))
-        results.append(NationDecision(nation, nation_outcome(findings), to_provide,
-                                      tuple(findings)))
+        to_provide = tuple(
+            dict.fromkeys(
+                p for f in findings if f.counts and f.verdict == "unknown" for p in f.to_provide
+            )
+        )
+        results.append(
+            NationDecision(nation, nation_outcome(findings), to_provide, tuple(findings))
+        )
     overall = min((r.outcome for r in results), key=SEVERITY.__getitem__, default="eligible")
     declared = {str(n) for n in profile.organisation.nations}
-    notes = tuple(f"{n} is not among the nations the profile names" for n in ordered
-                  if n not in declared)
+    notes = tuple(
+        f"{n} is not among the nations the profile names" for n in ordered if n not in declared
+    )
     return Decision(
-        file=loaded.file, organisation_id=profile.organisation.id,
-        organisation_name=profile.organisation.name, outcome=overall, nations=tuple(results),
-        ruleset_id=ruleset.id, ruleset_version=ruleset.version, ruleset_sha256=ruleset.sha256,
-        profile_sha256=loaded.sha256, tool_version=__version__, as_of=as_of,
-        engine=engine.name if engine is not None else "native", notes=notes)
+        file=loaded.file,
+        organisation_id=profile.organisation.id,
+        organisation_name=profile.organisation.name,
+        outcome=overall,
+        nations=tuple(results),
+        ruleset_id=ruleset.id,
+        ruleset_version=ruleset.version,
+        ruleset_sha256=ruleset.sha256,
+        profile_sha256=loaded.sha256,
+        tool_version=__version__,
+        as_of=as_of,
+        engine=engine.name if engine is not None else "native",
+        notes=notes,
+    )

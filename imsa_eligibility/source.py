@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -123,7 +123,7 @@ class DocumentError(Exception):
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Composes nodes only; every plain scalar resolves to text, typed later by us."""
 
-    yaml_implicit_resolvers: dict[str, list[Any]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, list[Any]]] = {}
 
 
 def _scalar(node: yaml.ScalarNode) -> object:
@@ -180,9 +180,9 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey) -> object:
         self.count += 1
         if self.count > self.max_values:
-            raise _TooBig(node)
+            raise _TooBigError(node)
         if len(path) > self.max_depth:
-            raise _TooDeep(node, path)
+            raise _TooDeepError(node, path)
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _ALLOWED_TAGS:
             self._at(
@@ -221,23 +221,26 @@ class _Builder:
                 self.build(value_node, (*path, f"{key} (duplicate)"))
                 continue
             first_line[key] = key_node.start_mark.line + 1
-            self.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.key_positions[child] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
             out[key] = self.build(value_node, child)
         return out
 
 
-class _TooBig(Exception):
+class _TooBigError(Exception):
     def __init__(self, node: yaml.Node) -> None:
         self.node = node
 
 
-class _TooDeep(Exception):
+class _TooDeepError(Exception):
     def __init__(self, node: yaml.Node, path: PathKey) -> None:
         self.node = node
         self.path = path
 
 
-def _first_alias(text: str) -> yaml.Mark | None:
+def _first_alias(text: str) -> Any:
     """Where the first alias (``*name``) is used: the likely cause of a blow-up."""
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
@@ -250,8 +253,16 @@ def _decode(file: str, raw: bytes) -> str:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
         raise DocumentError(
-            [Problem(file, line, 1, "", "the file holds binary data (a NUL byte), not text",
-                     "give a YAML or JSON text file")]
+            [
+                Problem(
+                    file,
+                    line,
+                    1,
+                    "",
+                    "the file holds binary data (a NUL byte), not text",
+                    "give a YAML or JSON text file",
+                )
+            ]
         )
     try:
         text = raw.decode("utf-8")
@@ -259,14 +270,28 @@ def _decode(file: str, raw: bytes) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise DocumentError(
-            [Problem(file, line, col, "", "the file is not valid UTF-8 text",
-                     "save it as UTF-8 (most editors offer this under 'Save as' or 'Encoding')")]
+            [
+                Problem(
+                    file,
+                    line,
+                    col,
+                    "",
+                    "the file is not valid UTF-8 text",
+                    "save it as UTF-8 (most editors offer this under 'Save as' or 'Encoding')",
+                )
+            ]
         ) from None
     return text.removeprefix("\ufeff")
 
 
-def parse_text(file: str, raw: bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
-               max_values: int = MAX_VALUES) -> Document:
+def parse_text(
+    file: str,
+    raw: bytes,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+    max_values: int = MAX_VALUES,
+) -> Document:
     """Parse ``raw`` (the bytes of ``file``) into a positioned :class:`Document`.
 
     Raises :class:`DocumentError` when the text cannot be read as one document; problems in
@@ -274,9 +299,17 @@ def parse_text(file: str, raw: bytes, *, max_bytes: int = MAX_BYTES, max_depth: 
     """
     if len(raw) > max_bytes:
         raise DocumentError(
-            [Problem(file, 1, 1, "", f"the file is too large ({len(raw):,} bytes; the limit is "
-                     f"{max_bytes:,})", "a profile or rule file is a few kilobytes; split it or "
-                     "check that this is the right file")]
+            [
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    f"the file is too large ({len(raw):,} bytes; the limit is {max_bytes:,})",
+                    "a profile or rule file is a few kilobytes; split it or "
+                    "check that this is the right file",
+                )
+            ]
         )
     text = _decode(file, raw)
     sha = hashlib.sha256(raw).hexdigest()
@@ -291,38 +324,83 @@ def parse_text(file: str, raw: bytes, *, max_bytes: int = MAX_BYTES, max_depth: 
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "the text cannot be read"
         raise DocumentError(
-            [Problem(file, line, col, "", f"YAML syntax error: {what}",
-                     "check the indentation and punctuation on this line and the one before")]
+            [
+                Problem(
+                    file,
+                    line,
+                    col,
+                    "",
+                    f"YAML syntax error: {what}",
+                    "check the indentation and punctuation on this line and the one before",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
-        raise DocumentError([Problem(file, 1, 1, "", f"YAML syntax error: {exc}",
-                                     "check the file is YAML or JSON")]) from None
+        raise DocumentError(
+            [Problem(file, 1, 1, "", f"YAML syntax error: {exc}", "check the file is YAML or JSON")]
+        ) from None
     except RecursionError:
-        raise DocumentError([Problem(file, 1, 1, "", "the document is nested too deeply",
-                                     f"use at most {max_depth} levels")]) from None
+        raise DocumentError(
+            [
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    "the document is nested too deeply",
+                    f"use at most {max_depth} levels",
+                )
+            ]
+        ) from None
     if root is None:
-        raise DocumentError([Problem(file, 1, 1, "", "the file is empty",
-                                     "start from profiles/TEMPLATE.yaml")])
+        raise DocumentError(
+            [Problem(file, 1, 1, "", "the file is empty", "start from profiles/TEMPLATE.yaml")]
+        )
     builder = _Builder(file, max_depth, max_values)
     try:
         data = builder.build(root, ())
-    except _TooBig as big:
+    except _TooBigError as big:
         mark = _first_alias(text) or big.node.start_mark
         raise DocumentError(
-            [Problem(file, mark.line + 1, mark.column + 1, "", f"the document expands to more "
-                     f"than {max_values:,} values, probably through YAML aliases (*name)",
-                     "write the values out; an alias bomb is refused rather than expanded")]
+            [
+                Problem(
+                    file,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "",
+                    f"the document expands to more "
+                    f"than {max_values:,} values, probably through YAML aliases (*name)",
+                    "write the values out; an alias bomb is refused rather than expanded",
+                )
+            ]
         ) from None
-    except _TooDeep as deep:
+    except _TooDeepError as deep:
         mark = deep.node.start_mark
         raise DocumentError(
-            [Problem(file, mark.line + 1, mark.column + 1, format_path(deep.path[:3]) + "...",
-                     f"the document is nested too deeply (more than {max_depth} levels)",
-                     "check the indentation: a profile is only a few levels deep")]
+            [
+                Problem(
+                    file,
+                    mark.line + 1,
+                    mark.column + 1,
+                    format_path(deep.path[:3]) + "...",
+                    f"the document is nested too deeply (more than {max_depth} levels)",
+                    "check the indentation: a profile is only a few levels deep",
+                )
+            ]
         ) from None
     except RecursionError:
-        raise DocumentError([Problem(file, 1, 1, "", "the document is nested too deeply",
-                                     f"use at most {max_depth} levels")]) from None
+        raise DocumentError(
+            [
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    "the document is nested too deeply",
+                    f"use at most {max_depth} levels",
+                )
+            ]
+        ) from None
     if builder.problems:
         raise DocumentError(builder.problems)
     return Document(file, data, sha, builder.positions, builder.key_positions)
@@ -335,6 +413,16 @@ def read_document(path: Path, *, display: str | None = None, **limits: int) -> D
         with path.open("rb") as handle:
             raw = handle.read(limits.get("max_bytes", MAX_BYTES) + 1)
     except OSError as exc:
-        raise DocumentError([Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror}",
-                                     "check the path and its permissions")]) from None
+        raise DocumentError(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"cannot read the file: {exc.strerror}",
+                    "check the path and its permissions",
+                )
+            ]
+        ) from None
     return parse_text(name, raw, **limits)

@@ -15,8 +15,11 @@ DATA = ROOT / "tests" / "data"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true",
-                     help="rewrite golden output files instead of comparing with them")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite golden output files instead of comparing with them",
+    )
 
 
 @pytest.fixture
@@ -36,8 +39,14 @@ def run_cli() -> Run:
     """
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "cli", *args],
-                              cwd=ROOT, capture_output=True, text=True, input=stdin,
-                              timeout=300, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            input=stdin,
+            timeout=300,
+            check=False,
+        )
 
     return run

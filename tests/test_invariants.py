@@ -23,8 +23,7 @@ RULESET = load_ruleset(ROOT / "rules")
 TARGETS = [Target(v.key, v.node) for v in RULESET.variants.values()]
 ENGINE = make_engine("durable" if durable_ready() else "native", TARGETS)
 LAW_ENFORCEMENT = RULESET.lists["law_enforcement_functions"].values
-SETTINGS = settings(max_examples=120, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _decide(doc: dict[str, Any]) -> Decision:
@@ -36,21 +35,29 @@ def _optional_paths(doc: dict[str, Any]) -> list[tuple[str | int, ...]]:
     """Paths of optional facts with no default (omitting them makes them unknown)."""
     paths: list[tuple[str | int, ...]] = []
     org = doc["organisation"]
-    paths += [("organisation", k) for k in ("delivery_model", "registrations",
-                                            "annual_income_gbp", "public_funding_gbp")
-              if k in org]
+    paths += [
+        ("organisation", k)
+        for k in ("delivery_model", "registrations", "annual_income_gbp", "public_funding_gbp")
+        if k in org
+    ]
     for section in ("governance", "imsa_service", "insurance"):
         if section in doc:
             paths.append((section,))
             paths += [(section, k) for k in doc[section]]
     for i, item in enumerate(doc["related_organisations"]):
-        paths += [("related_organisations", i, k) for k in ("income_share", "funding_conditions")
-                  if k in item]
+        paths += [
+            ("related_organisations", i, k)
+            for k in ("income_share", "funding_conditions")
+            if k in item
+        ]
     for i, person in enumerate(doc["people"]):
         if "affiliations" in person:
             paths.append(("people", i, "affiliations"))
-            paths += [("people", i, "affiliations", j, "current")
-                      for j, aff in enumerate(person["affiliations"]) if "current" in aff]
+            paths += [
+                ("people", i, "affiliations", j, "current")
+                for j, aff in enumerate(person["affiliations"])
+                if "current" in aff
+            ]
     return paths
 
 
@@ -75,8 +82,9 @@ def test_law_enforcement_is_always_ineligible(doc: dict[str, Any], function: str
 
 @SETTINGS
 @given(profile_documents(), st.data())
-def test_removing_facts_can_only_make_an_outcome_incomplete(doc: dict[str, Any],
-                                                            data: st.DataObject) -> None:
+def test_removing_facts_can_only_make_an_outcome_incomplete(
+    doc: dict[str, Any], data: st.DataObject
+) -> None:
     paths = _optional_paths(doc)
     if not paths:
         return

@@ -13,7 +13,8 @@ def test_committed_schema_is_current(name: str) -> None:
     committed = (ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
     assert committed == schema_text(name), (
         f"schemas/{name}.schema.json is stale: run "
-        f"`imsa-eligibility schema {name} > schemas/{name}.schema.json`")
+        f"`imsa-eligibility schema {name} > schemas/{name}.schema.json`"
+    )
 
 
 @pytest.mark.parametrize("name", SCHEMAS)

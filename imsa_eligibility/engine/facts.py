@@ -68,8 +68,14 @@ def control_chain(data: Mapping[str, Any]) -> tuple[ChainLink, ...]:
     org = data["organisation"]
     start = ((org["id"], org["name"]),)
     frontier: list[tuple[tuple[tuple[str, str], ...], list[str]]] = [
-        (start, sorted(item["id"] for item in related
-                       if CONTROLLING_RELATIONS & set(item.get("relations") or [])))
+        (
+            start,
+            sorted(
+                item["id"]
+                for item in related
+                if CONTROLLING_RELATIONS & set(item.get("relations") or [])
+            ),
+        )
     ]
     seen: dict[str, ChainLink] = {}
     while frontier:

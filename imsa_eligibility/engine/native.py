@@ -44,13 +44,17 @@ def test_value(node: Test, value: Any, other: Any = None) -> bool:
     if op in ("equals", "not_equals"):
         same = type(value) is type(target) and value == target
         if isinstance(value, int | Decimal) and isinstance(target, int | Decimal):
-            same = not isinstance(value, bool) and not isinstance(target, bool) and (
-                _number(value) == _number(target))
+            same = (
+                not isinstance(value, bool)
+                and not isinstance(target, bool)
+                and (_number(value) == _number(target))
+            )
         return same if op == "equals" else not same
     if op in ("lt", "le", "gt", "ge"):
         left, right = _number(value), _number(target)
-        return {"lt": left < right, "le": left <= right, "gt": left > right,
-                "ge": left >= right}[op]
+        return {"lt": left < right, "le": left <= right, "gt": left > right, "ge": left >= right}[
+            op
+        ]
     values = set(target) if isinstance(target, tuple) else {target}
     if op == "one_of":
         return value in values
@@ -84,8 +88,9 @@ class Evaluator:
     def __init__(self, facts: FactBase) -> None:
         self.facts = facts
 
-    def evaluate(self, node: Node, scope: Mapping[str, Any] | None = None,
-                 base: PathKey = ()) -> Outcome:
+    def evaluate(
+        self, node: Node, scope: Mapping[str, Any] | None = None, base: PathKey = ()
+    ) -> Outcome:
         """The outcome of ``node`` in ``scope`` (the profile when None) at path ``base``."""
         here = self.facts.data if scope is None else scope
         if isinstance(node, Test):
@@ -120,8 +125,9 @@ class Evaluator:
             evidence[0] = Evidence(path, value, missing=lacking)
         return Outcome(_T if holds else _C, tuple(evidence))
 
-    def _junction(self, node: AllOf | AnyOf, scope: Mapping[str, Any] | None,
-                  base: PathKey) -> Outcome:
+    def _junction(
+        self, node: AllOf | AnyOf, scope: Mapping[str, Any] | None, base: PathKey
+    ) -> Outcome:
         parts = [self.evaluate(part, scope, base) for part in node.parts]
         verdicts = {p.verdict for p in parts}
         decisive = _C if isinstance(node, AllOf) else _T
@@ -135,13 +141,16 @@ class Evaluator:
         evidence, _ = merge(parts)
         return Outcome(_T if isinstance(node, AllOf) else _C, evidence)
 
-    def _items(self, node: Quantified | Aggregate, scope: Mapping[str, Any],
-               base: PathKey) -> list[tuple[PathKey, Mapping[str, Any], tuple[tuple[str, str], ...]]] | None:
+    def _items(
+        self, node: Quantified | Aggregate, scope: Mapping[str, Any], base: PathKey
+    ) -> list[tuple[PathKey, Mapping[str, Any], tuple[tuple[str, str], ...]]] | None:
         path = node.collection if isinstance(node, Quantified) else node.over
         if path == CONTROL_CHAIN:
             related = self.facts.data.get("related_organisations") or []
-            return [(("related_organisations", link.index), related[link.index], link.path)
-                    for link in self.facts.chain]
+            return [
+                (("related_organisations", link.index), related[link.index], link.path)
+                for link in self.facts.chain
+            ]
         items = lookup(scope, path)
         if items is None:
             return None
@@ -149,16 +158,20 @@ class Evaluator:
 
     def _quantified(self, node: Quantified, scope: Mapping[str, Any], base: PathKey) -> Outcome:
         items = self._items(node, scope, base)
-        list_path = node.collection if node.collection == CONTROL_CHAIN else (*base, *node.collection)
+        list_path = (
+            node.collection if node.collection == CONTROL_CHAIN else (*base, *node.collection)
+        )
         if items is None:
             return Outcome(_U, (Evidence(list_path, None),), (list_path,))
         results = []
         for item_path, item, chain in items:
             outcome = self.evaluate(node.where, item, item_path)
             if chain:
-                outcome = Outcome(outcome.verdict,
-                                  (Evidence(item_path, item.get("name"), chain=chain),
-                                   *outcome.evidence), outcome.unknown)
+                outcome = Outcome(
+                    outcome.verdict,
+                    (Evidence(item_path, item.get("name"), chain=chain), *outcome.evidence),
+                    outcome.unknown,
+                )
             results.append(outcome)
         verdicts = {r.verdict for r in results}
         decisive = _T if node.kind == "some" else _C
@@ -173,8 +186,9 @@ class Evaluator:
         evidence, _ = merge(results)
         return Outcome(_C if node.kind == "some" else _T, evidence)
 
-    def sum_bounds(self, node: Aggregate, scope: Mapping[str, Any] | None = None,
-                   base: PathKey = ()) -> tuple[Decimal, bool, Outcome]:
+    def sum_bounds(
+        self, node: Aggregate, scope: Mapping[str, Any] | None = None, base: PathKey = ()
+    ) -> tuple[Decimal, bool, Outcome]:
         """The known part of an aggregate's sum, whether it is complete, and its evidence."""
         here = self.facts.data if scope is None else scope
         items = self._items(node, here, base)
@@ -189,8 +203,11 @@ class Evaluator:
                 continue
             value = item.get(node.value)
             value_path = (*item_path, node.value)
-            term = Outcome(where.verdict, (*where.evidence, Evidence(value_path, value)),
-                           (*where.unknown, *((value_path,) if value is None else ())))
+            term = Outcome(
+                where.verdict,
+                (*where.evidence, Evidence(value_path, value)),
+                (*where.unknown, *((value_path,) if value is None else ())),
+            )
             parts.append(term)
             if value is None or where.verdict == _U:
                 complete = False

@@ -41,8 +41,9 @@ def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
-def _unique_ids(doc: Document, base: PathKey, items: list[tuple[int, dict[str, Any]]],
-                noun: str) -> list[Problem]:
+def _unique_ids(
+    doc: Document, base: PathKey, items: list[tuple[int, dict[str, Any]]], noun: str
+) -> list[Problem]:
     seen: dict[str, int] = {}
     out = []
     for i, item in items:
@@ -50,9 +51,13 @@ def _unique_ids(doc: Document, base: PathKey, items: list[tuple[int, dict[str, A
         if not isinstance(ident, str):
             continue
         if ident in seen:
-            out.append(doc.problem((*base, i, "id"),
-                                   f"duplicate {noun} id '{ident}' (already used by "
-                                   f"{base[-1]}[{seen[ident]}])", "give each one its own id"))
+            out.append(
+                doc.problem(
+                    (*base, i, "id"),
+                    f"duplicate {noun} id '{ident}' (already used by {base[-1]}[{seen[ident]}])",
+                    "give each one its own id",
+                )
+            )
         else:
             seen[ident] = i
     return out
@@ -96,10 +101,14 @@ def _controlled_by(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> 
         for j, ref in enumerate(refs):
             if isinstance(ref, str) and ref not in ids:
                 hint = did_you_mean(ref, ids, noun="id") if ids else "add that organisation"
-                out.append(doc.problem(
-                    ("related_organisations", i, "controlled_by", j),
-                    f"controlled_by names '{ref}', which is not the id of a related organisation",
-                    hint))
+                out.append(
+                    doc.problem(
+                        ("related_organisations", i, "controlled_by", j),
+                        f"controlled_by names '{ref}', which is not the id of a related "
+                        "organisation",
+                        hint,
+                    )
+                )
     return out
 
 
@@ -109,26 +118,43 @@ def _shares(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> list[Pr
     for i, item in related:
         relations = item.get("relations")
         share = _decimal(item.get("income_share"))
-        if isinstance(relations, list) and _FUNDING & set(map(str, relations)) and share is not None:
+        if (
+            isinstance(relations, list)
+            and _FUNDING & set(map(str, relations))
+            and share is not None
+        ):
             total += share
             counted.append(i)
     if total > 1 and counted:
-        return [doc.problem(("related_organisations", counted[-1], "income_share"),
-                            f"the income shares of funders and commissioners add up to {total}, "
-                            "more than 1 (all of the income)",
-                            "check each income_share: 0.25 means a quarter of the income")]
+        return [
+            doc.problem(
+                ("related_organisations", counted[-1], "income_share"),
+                f"the income shares of funders and commissioners add up to {total}, "
+                "more than 1 (all of the income)",
+                "check each income_share: 0.25 means a quarter of the income",
+            )
+        ]
     return []
 
 
 def _funding(doc: Document, org: dict[str, Any]) -> list[Problem]:
     income = org.get("annual_income_gbp")
     public = org.get("public_funding_gbp")
-    if (isinstance(income, int) and isinstance(public, int) and not isinstance(income, bool)
-            and not isinstance(public, bool) and public > income):
-        return [doc.problem(("organisation", "public_funding_gbp"),
-                            f"public_funding_gbp ({public:,}) is more than annual_income_gbp "
-                            f"({income:,})", "public funding is part of the annual income: "
-                            "check both figures are for the same year")]
+    if (
+        isinstance(income, int)
+        and isinstance(public, int)
+        and not isinstance(income, bool)
+        and not isinstance(public, bool)
+        and public > income
+    ):
+        return [
+            doc.problem(
+                ("organisation", "public_funding_gbp"),
+                f"public_funding_gbp ({public:,}) is more than annual_income_gbp ({income:,})",
+                "public funding is part of the annual income: "
+                "check both figures are for the same year",
+            )
+        ]
     return []
 
 
@@ -141,5 +167,10 @@ def _registration(doc: Document, path: PathKey, reg: dict[str, Any]) -> list[Pro
     pattern, form = REGISTER_FORMATS[register]
     if pattern.fullmatch(number):
         return []
-    return [doc.problem((*path, "number"), f"'{number}' is not a valid {register} number",
-                        f"it should be {form}")]
+    return [
+        doc.problem(
+            (*path, "number"),
+            f"'{number}' is not a valid {register} number",
+            f"it should be {form}",
+        )
+    ]

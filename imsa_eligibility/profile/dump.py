@@ -29,7 +29,8 @@ _Dumper.add_multi_representer(Enum, _enum)
 def dump_profile(profile: Profile, *, header: str = "") -> str:
     """The profile as YAML text (unknown facts left out), with an optional comment header."""
     data = profile.model_dump(exclude_none=True)
-    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False)
+    text = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
     lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return lines + text

@@ -63,8 +63,15 @@ def validate_document(doc: Document) -> LoadedProfile:
     """Validate a parsed document as a profile."""
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
-        raise ProfileError([doc.problem((), f"the top level must be a mapping of fields, not {kind}",
-                                        "start from profiles/TEMPLATE.yaml")])
+        raise ProfileError(
+            [
+                doc.problem(
+                    (),
+                    f"the top level must be a mapping of fields, not {kind}",
+                    "start from profiles/TEMPLATE.yaml",
+                )
+            ]
+        )
     problems = check_document(doc)
     profile = None
     try:
@@ -97,9 +104,7 @@ def _unwrap(annotation: Any) -> Any:
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = args[0]
-        elif origin is list:
-            annotation = typing.get_args(annotation)[0]
-        elif origin is typing.Annotated:
+        elif origin is list or origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         else:
             return annotation
@@ -134,39 +139,65 @@ def _problem(doc: Document, err: ErrorDetails) -> Problem:
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         names = list(model.model_fields) if model else []
-        return doc.problem(loc, f"unknown field '{loc[-1]}'",
-                           did_you_mean(str(loc[-1]), names, noun="field"), key=True)
+        return doc.problem(
+            loc,
+            f"unknown field '{loc[-1]}'",
+            did_you_mean(str(loc[-1]), names, noun="field"),
+            key=True,
+        )
     if kind == "missing":
-        return doc.problem(loc, f"required field '{loc[-1]}' is missing",
-                           f"add '{loc[-1]}:' here (see profiles/TEMPLATE.yaml)", key=True)
+        return doc.problem(
+            loc,
+            f"required field '{loc[-1]}' is missing",
+            f"add '{loc[-1]}:' here (see profiles/TEMPLATE.yaml)",
+            key=True,
+        )
     if kind == "enum":
         allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
-        return doc.problem(loc, f"'{value}' is not an allowed value for {_field(loc)}",
-                           did_you_mean(str(value), allowed, noun="value"))
+        return doc.problem(
+            loc,
+            f"'{value}' is not an allowed value for {_field(loc)}",
+            did_you_mean(str(value), allowed, noun="value"),
+        )
     if kind == "literal_error" and loc == ("schema_version",):
-        return doc.problem(loc, f"unsupported schema_version {value!r}",
-                           "this version of the tool reads schema_version 1")
+        return doc.problem(
+            loc,
+            f"unsupported schema_version {value!r}",
+            "this version of the tool reads schema_version 1",
+        )
     if kind == "string_pattern_mismatch":
-        return doc.problem(loc, f"'{value}' is not a valid id",
-                           "use 2 to 63 lower-case letters, digits and hyphens, starting with a "
-                           "letter or digit (northshire-trust)")
+        return doc.problem(
+            loc,
+            f"'{value}' is not a valid id",
+            "use 2 to 63 lower-case letters, digits and hyphens, starting with a "
+            "letter or digit (northshire-trust)",
+        )
     if kind == "too_short" and loc[-1] == "nations":
-        return doc.problem(loc, "no nation given", "name at least one of: england, wales, "
-                           "scotland, northern_ireland")
+        return doc.problem(
+            loc,
+            "no nation given",
+            "name at least one of: england, wales, scotland, northern_ireland",
+        )
     if kind == "too_short":
         return doc.problem(loc, f"{_field(loc)} must not be empty", "fill it in")
     if kind in _PLAIN:
         shown = "" if isinstance(value, dict | list) else f", not {_shown(value)}"
         return doc.problem(loc, f"{_PLAIN[kind]}{shown}", f"correct {_field(loc)}")
     if kind == "decimal_max_places":
-        return doc.problem(loc, f"{_shown(value)} has more than 4 decimal places",
-                           "round it to at most 4 decimal places, such as 0.1235")
+        return doc.problem(
+            loc,
+            f"{_shown(value)} has more than 4 decimal places",
+            "round it to at most 4 decimal places, such as 0.1235",
+        )
     limit = err.get("ctx", {})
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = limit.get("ge", limit.get("le"))
         word = "at least" if kind == "greater_than_equal" else "at most"
-        return doc.problem(loc, f"{_field(loc)} must be {word} {bound}, not {_shown(value)}",
-                           f"correct {_field(loc)}")
+        return doc.problem(
+            loc,
+            f"{_field(loc)} must be {word} {bound}, not {_shown(value)}",
+            f"correct {_field(loc)}",
+        )
     message = err["msg"].removeprefix("Value error, ")
     message = message.replace("Input should be", "should be")
     if not isinstance(value, dict | list) and value is not None:

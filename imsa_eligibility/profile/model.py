@@ -24,8 +24,8 @@ from pydantic import (
 from ..source import SourceFloat, SourceInt
 from .enums import (
     DeliveryModel,
-    FundingCondition,
     Function,
+    FundingCondition,
     KeyArea,
     LegalForm,
     Nation,
@@ -75,8 +75,14 @@ Share = Annotated[
     BeforeValidator(_share),
     Field(ge=0, le=1, decimal_places=4),
     PlainSerializer(float, return_type=float, when_used="json"),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1,
-                    "description": "0 to 1, at most 4 decimal places"}),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "0 to 1, at most 4 decimal places",
+        }
+    ),
 ]
 Count = Annotated[int, BeforeValidator(_whole), Field(ge=0)]
 Flag = StrictBool | None

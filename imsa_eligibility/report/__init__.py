@@ -7,5 +7,4 @@ from .text import render_text
 
 FORMATS = {"text": render_text, "json": render_json, "jsonl": render_jsonl}
 
-__all__ = ["FORMATS", "decision_json", "error_json", "render_json", "render_jsonl",
-           "render_text"]
+__all__ = ["FORMATS", "decision_json", "error_json", "render_json", "render_jsonl", "render_text"]

@@ -13,8 +13,12 @@ SCHEMA = "imsa-eligibility/report/v1"
 
 
 def _evidence(item: EvidenceItem) -> dict[str, Any]:
-    out: dict[str, Any] = {"path": item.path, "value": item.value, "file": item.file,
-                           "line": item.line}
+    out: dict[str, Any] = {
+        "path": item.path,
+        "value": item.value,
+        "file": item.file,
+        "line": item.line,
+    }
     if item.chain:
         out["chain"] = [{"id": i, "name": n} for i, n in item.chain]
     if item.missing:
@@ -24,10 +28,17 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
 
 def _finding(finding: Finding) -> dict[str, Any]:
     return {
-        "rule": finding.rule, "title": finding.title, "section": finding.section,
-        "effect": finding.effect, "verdict": finding.verdict, "waivable": finding.waivable,
-        "waived": finding.waived, "because": finding.because, "remedy": finding.remedy,
-        "source": finding.source, "evidence": [_evidence(e) for e in finding.evidence],
+        "rule": finding.rule,
+        "title": finding.title,
+        "section": finding.section,
+        "effect": finding.effect,
+        "verdict": finding.verdict,
+        "waivable": finding.waivable,
+        "waived": finding.waived,
+        "because": finding.because,
+        "remedy": finding.remedy,
+        "source": finding.source,
+        "evidence": [_evidence(e) for e in finding.evidence],
         "to_provide": list(finding.to_provide),
     }
 
@@ -39,12 +50,18 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         "organisation": {"id": decision.organisation_id, "name": decision.organisation_name},
         "outcome": decision.outcome,
         "nations": {
-            n.nation: {"outcome": n.outcome, "to_provide": list(n.to_provide),
-                       "findings": [_finding(f) for f in n.findings]}
+            n.nation: {
+                "outcome": n.outcome,
+                "to_provide": list(n.to_provide),
+                "findings": [_finding(f) for f in n.findings],
+            }
             for n in decision.nations
         },
-        "ruleset": {"id": decision.ruleset_id, "version": decision.ruleset_version,
-                    "sha256": decision.ruleset_sha256},
+        "ruleset": {
+            "id": decision.ruleset_id,
+            "version": decision.ruleset_version,
+            "sha256": decision.ruleset_sha256,
+        },
         "profile_sha256": decision.profile_sha256,
         "tool_version": decision.tool_version,
         "as_of": decision.as_of.isoformat(),
@@ -60,8 +77,11 @@ def error_json(problem: Problem) -> dict[str, Any]:
 
 def render_json(decisions: Sequence[Decision], errors: Sequence[Problem]) -> str:
     """The whole report as one JSON document."""
-    body = {"schema": SCHEMA, "decisions": [decision_json(d) for d in decisions],
-            "errors": [error_json(e) for e in errors]}
+    body = {
+        "schema": SCHEMA,
+        "decisions": [decision_json(d) for d in decisions],
+        "errors": [error_json(e) for e in errors],
+    }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 

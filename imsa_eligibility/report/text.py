@@ -75,8 +75,10 @@ def _finding(finding: Finding, mark: Mark) -> list[str]:
             lines.append(f"        Please provide: {path}{line}")
         return lines
     tag = mark(_TAG[finding.effect], finding.effect)
-    lines = [f"    {tag} {finding.rule} {finding.title}{_waivable(finding)}",
-             f"        Why it matters: {finding.because}"]
+    lines = [
+        f"    {tag} {finding.rule} {finding.title}{_waivable(finding)}",
+        f"        Why it matters: {finding.because}",
+    ]
     lines += [f"        Evidence: {_evidence(e)}" for e in finding.evidence[:6]]
     if len(finding.evidence) > 6:
         lines.append(f"        ... and {len(finding.evidence) - 6} more facts (see -o json)")
@@ -87,8 +89,11 @@ def _finding(finding: Finding, mark: Mark) -> list[str]:
 def _nation(result: NationDecision, mark: Mark) -> list[str]:
     outcome = mark(result.outcome.replace("_", " "), result.outcome)
     lines = [f"  {nation_name(result.nation)}: {outcome} — {MEANING[result.outcome]}"]
-    shown = [f for f in result.findings if f.verdict != "clear" and not (
-        f.effect == "advise" and f.verdict == "unknown")]
+    shown = [
+        f
+        for f in result.findings
+        if f.verdict != "clear" and not (f.effect == "advise" and f.verdict == "unknown")
+    ]
     order = {"exclude": 0, "refer": 1, "condition": 2, "advise": 3}
     shown.sort(key=lambda f: (f.verdict == "unknown", order[f.effect]))
     for finding in shown:
@@ -110,14 +115,18 @@ def render_decision(decision: Decision, mark: Mark = _plain) -> str:
     for result in decision.nations:
         lines.append("")
         lines += _nation(result, mark)
-    lines += ["", f"  Rule set {decision.ruleset_id} {decision.ruleset_version} "
-              f"(sha256 {decision.ruleset_sha256[:12]}…) · tool {decision.tool_version} · "
-              f"as of {decision.as_of.isoformat()} · engine {decision.engine}"]
+    lines += [
+        "",
+        f"  Rule set {decision.ruleset_id} {decision.ruleset_version} "
+        f"(sha256 {decision.ruleset_sha256[:12]}…) · tool {decision.tool_version} · "
+        f"as of {decision.as_of.isoformat()} · engine {decision.engine}",
+    ]
     return "\n".join(lines) + "\n"
 
 
-def render_text(decisions: Sequence[Decision], errors: Sequence[Problem],
-                mark: Mark = _plain) -> str:
+def render_text(
+    decisions: Sequence[Decision], errors: Sequence[Problem], mark: Mark = _plain
+) -> str:
     """Every decision, then every error, for people."""
     parts = [render_decision(d, mark) for d in decisions]
     if errors:

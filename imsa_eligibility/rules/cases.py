@@ -77,8 +77,18 @@ def case_profile(base: Document, case: dict[str, Any], file: str, line: int) -> 
     data = _merge(copy.deepcopy(base.data), case.get("set") or {})
     for dotted in case.get("remove") or []:
         if not _remove(data, str(dotted)):
-            raise ProfileError([Problem(file, line, 1, "", f"cannot remove '{dotted}': it is "
-                                        "not in the profile", "check the path")])
+            raise ProfileError(
+                [
+                    Problem(
+                        file,
+                        line,
+                        1,
+                        "",
+                        f"cannot remove '{dotted}': it is not in the profile",
+                        "check the path",
+                    )
+                ]
+            )
     return Document(f"{file}:{line}", data, base.sha256)
 
 
@@ -89,16 +99,34 @@ _VERDICTS = ("triggered", "clear", "unknown")
 def _check_case(doc: Document, index: int, case: Any) -> None:
     """Refuse a case with a misspelt key or no expected verdict: it would pass by accident."""
     if not isinstance(case, dict):
-        raise ProfileError([doc.problem(("cases", index), "a case must be a mapping",
-                                        "write name, set/remove and expect")])
-    problems = [doc.problem(("cases", index, key), f"unknown key '{key}' in a case",
-                            did_you_mean(str(key), _CASE_KEYS, noun="key"), key=True)
-                for key in case if key not in _CASE_KEYS]
+        raise ProfileError(
+            [
+                doc.problem(
+                    ("cases", index),
+                    "a case must be a mapping",
+                    "write name, set/remove and expect",
+                )
+            ]
+        )
+    problems = [
+        doc.problem(
+            ("cases", index, key),
+            f"unknown key '{key}' in a case",
+            did_you_mean(str(key), _CASE_KEYS, noun="key"),
+            key=True,
+        )
+        for key in case
+        if key not in _CASE_KEYS
+    ]
     if case.get("expect") not in _VERDICTS:
-        problems.append(doc.problem(("cases", index, "expect"), "the case needs 'expect: "
-                                    "triggered', 'clear' or 'unknown'",
-                                    did_you_mean(str(case.get("expect")), _VERDICTS,
-                                                 noun="verdict"), key=True))
+        problems.append(
+            doc.problem(
+                ("cases", index, "expect"),
+                "the case needs 'expect: triggered', 'clear' or 'unknown'",
+                did_you_mean(str(case.get("expect")), _VERDICTS, noun="verdict"),
+                key=True,
+            )
+        )
     if problems:
         raise ProfileError(problems)
 
@@ -112,8 +140,13 @@ def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) 
     rule_id = str(doc.data.get("rule"))
     rule = ruleset.rule(rule_id)
     if rule is None:
-        raise ProfileError([doc.problem(("rule",), f"there is no rule '{rule_id}' in the rule "
-                                        "set", "check the rule id")])
+        raise ProfileError(
+            [
+                doc.problem(
+                    ("rule",), f"there is no rule '{rule_id}' in the rule set", "check the rule id"
+                )
+            ]
+        )
     results = []
     for index, case in enumerate(doc.data.get("cases") or []):
         line = doc.line(("cases", index))
@@ -125,12 +158,28 @@ def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) 
         for nation in nations:
             variant = ruleset.variant(rule.id, nation)
             if variant is None:
-                raise ProfileError([doc.problem(("cases", index, "nations"), f"rule {rule.id} "
-                                                f"does not apply to {nation}", "remove it")])
+                raise ProfileError(
+                    [
+                        doc.problem(
+                            ("cases", index, "nations"),
+                            f"rule {rule.id} does not apply to {nation}",
+                            "remove it",
+                        )
+                    ]
+                )
             targets.append(Target(variant.key, variant.node))
         engine.prepare(targets)
         verdicts = engine.decide(facts)
         for nation in nations:
-            results.append(CaseResult(doc.file, line, rule.id, str(case.get("name")), nation,
-                                      str(case.get("expect")), verdicts[f"{rule.id}@{nation}"]))
+            results.append(
+                CaseResult(
+                    doc.file,
+                    line,
+                    rule.id,
+                    str(case.get("name")),
+                    nation,
+                    str(case.get("expect")),
+                    verdicts[f"{rule.id}@{nation}"],
+                )
+            )
     return results

@@ -51,8 +51,9 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _walk(model: type[BaseModel], prefix: str, scope: str,
-          out: dict[str, dict[str, FactKind]]) -> None:
+def _walk(
+    model: type[BaseModel], prefix: str, scope: str, out: dict[str, dict[str, FactKind]]
+) -> None:
     fields = out.setdefault(scope, {})
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"

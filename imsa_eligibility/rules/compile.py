@@ -14,14 +14,33 @@ from typing import Any
 
 from ..source import Document, PathKey, SourceFloat, SourceInt
 from ..suggest import did_you_mean
-from .ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, CompareOp, LeafOp, Node, Not, Quantified, Test
+from .ast import (
+    CONTROL_CHAIN,
+    Aggregate,
+    AllOf,
+    AnyOf,
+    CompareOp,
+    LeafOp,
+    Node,
+    Not,
+    Quantified,
+    Test,
+)
 from .catalogue import CHAIN, FactKind, catalogue
 from .model import Derived, NamedList
 
 OPERATOR_NAMES: dict[str, LeafOp] = {
-    "is": "is", "equals": "equals", "not_equals": "not_equals", "less_than": "lt",
-    "at_most": "le", "more_than": "gt", "at_least": "ge", "one_of": "one_of",
-    "has": "has_any", "has_any": "has_any", "has_all": "has_all",
+    "is": "is",
+    "equals": "equals",
+    "not_equals": "not_equals",
+    "less_than": "lt",
+    "at_most": "le",
+    "more_than": "gt",
+    "at_least": "ge",
+    "one_of": "one_of",
+    "has": "has_any",
+    "has_any": "has_any",
+    "has_all": "has_all",
 }
 _FITS = {
     "bool": {"is", "equals", "not_equals"},
@@ -31,10 +50,6 @@ _FITS = {
     "text": {"equals", "not_equals", "one_of"},
     "list": {"has", "has_any", "has_all"},
 }
-
-
-class CompileProblems(Exception):
-    """Raised internally when a condition cannot compile; problems are in the context."""
 
 
 @dataclass
@@ -57,13 +72,15 @@ class Context:
 def compile_condition(raw: Any, ctx: Context, path: PathKey, scope: str = "") -> Node | None:
     """The AST of the condition ``raw`` (at ``path`` in ``ctx.doc``), or None on problems."""
     if not isinstance(raw, dict) or not raw:
-        ctx.fail(path, "a condition must be a mapping such as {fact: ..., is: true}",
-                 "see docs/rule-language.md")
+        ctx.fail(
+            path,
+            "a condition must be a mapping such as {fact: ..., is: true}",
+            "see docs/rule-language.md",
+        )
         return None
     if "all" in raw or "any" in raw:
         key = "all" if "all" in raw else "any"
-        parts = [compile_condition(p, ctx, (*path, key, i), scope)
-                 for i, p in enumerate(raw[key])]
+        parts = [compile_condition(p, ctx, (*path, key, i), scope) for i, p in enumerate(raw[key])]
         if any(p is None for p in parts):
             return None
         done = tuple(p for p in parts if p is not None)
@@ -82,8 +99,9 @@ def _fact(name: Any, ctx: Context, path: PathKey, scope: str) -> FactKind | None
     facts = catalogue()[scope]
     if not isinstance(name, str) or name not in facts:
         where = f"in {scope}" if scope else "in a profile"
-        ctx.fail(path, f"there is no fact '{name}' {where}",
-                 did_you_mean(str(name), facts, noun="fact"))
+        ctx.fail(
+            path, f"there is no fact '{name}' {where}", did_you_mean(str(name), facts, noun="fact")
+        )
         return None
     return facts[name]
 
@@ -95,8 +113,11 @@ def _quantified(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) ->
     if fact is None:
         return None
     if fact.scope is None:
-        ctx.fail((*path, kind), f"'{name}' is not a list of items, so '{kind}' cannot range "
-                 "over it", "use has/has_any/has_all to test a list of values")
+        ctx.fail(
+            (*path, kind),
+            f"'{name}' is not a list of items, so '{kind}' cannot range over it",
+            "use has/has_any/has_all to test a list of values",
+        )
         return None
     where = compile_condition(raw["where"], ctx, (*path, "where"), fact.scope)
     if where is None:
@@ -115,14 +136,20 @@ def _number(value: Any) -> Decimal | None:
 
 def _derived(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node | None:
     name = raw["derived"]
-    (op_name, value), = ((k, v) for k, v in raw.items() if k != "derived")
+    ((op_name, value),) = ((k, v) for k, v in raw.items() if k != "derived")
     if name not in ctx.derived:
-        ctx.fail((*path, "derived"), f"there is no derived value '{name}'",
-                 did_you_mean(str(name), ctx.derived, noun="derived value"))
+        ctx.fail(
+            (*path, "derived"),
+            f"there is no derived value '{name}'",
+            did_you_mean(str(name), ctx.derived, noun="derived value"),
+        )
         return None
     if scope:
-        ctx.fail(path, "a derived value can only be used at the top of a condition",
-                 "move it out of the some/every")
+        ctx.fail(
+            path,
+            "a derived value can only be used at the top of a condition",
+            "move it out of the some/every",
+        )
         return None
     threshold = _number(value)
     if threshold is None:
@@ -130,18 +157,28 @@ def _derived(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> No
         return None
     spec = ctx.derived[name]
     doc, base = ctx.derived_docs[name]
-    fact = _fact(spec.over, Context(doc, ctx.nation, ctx.lists, ctx.parameters, ctx.derived,
-                                    ctx.derived_docs, ctx.problems), (*base, "over"), "")
+    fact = _fact(
+        spec.over,
+        Context(
+            doc, ctx.nation, ctx.lists, ctx.parameters, ctx.derived, ctx.derived_docs, ctx.problems
+        ),
+        (*base, "over"),
+        "",
+    )
     if fact is None or fact.scope is None:
         return None
-    sub = Context(doc, ctx.nation, ctx.lists, ctx.parameters, ctx.derived, ctx.derived_docs,
-                  ctx.problems)
+    sub = Context(
+        doc, ctx.nation, ctx.lists, ctx.parameters, ctx.derived, ctx.derived_docs, ctx.problems
+    )
     summed = _fact(spec.sum, sub, (*base, "sum"), fact.scope)
     if summed is None:
         return None
     if not summed.numeric:
-        sub.fail((*base, "sum"), f"'{spec.sum}' is not a number, so it cannot be summed",
-                 "sum a numeric fact such as income_share")
+        sub.fail(
+            (*base, "sum"),
+            f"'{spec.sum}' is not a number, so it cannot be summed",
+            "sum a numeric fact such as income_share",
+        )
         return None
     where = compile_condition(spec.where, sub, (*base, "where"), fact.scope)
     if where is None:
@@ -156,16 +193,23 @@ def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any]:
     if isinstance(value, dict) and "list" in value:
         named = ctx.lists.get(value["list"])
         if named is None:
-            ctx.fail((*path, "list"), f"there is no list '{value['list']}'",
-                     did_you_mean(str(value["list"]), ctx.lists, noun="list"))
+            ctx.fail(
+                (*path, "list"),
+                f"there is no list '{value['list']}'",
+                did_you_mean(str(value["list"]), ctx.lists, noun="list"),
+            )
             return False, None
         return True, list(named.values)
     if isinstance(value, dict) and "param" in value:
         name = value["param"]
         if name not in ctx.parameters:
-            ctx.fail((*path, "param"), f"there is no parameter '{name}' for {ctx.nation}",
-                     did_you_mean(str(name), ctx.parameters, noun="parameter")
-                     if name not in ctx.parameters else "")
+            ctx.fail(
+                (*path, "param"),
+                f"there is no parameter '{name}' for {ctx.nation}",
+                did_you_mean(str(name), ctx.parameters, noun="parameter")
+                if name not in ctx.parameters
+                else "",
+            )
             return False, None
         return True, ctx.parameters[name]
     return True, value
@@ -173,9 +217,15 @@ def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any]:
 
 def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node | None:
     if "fact" not in raw:
-        ctx.fail(path, "a condition needs one of: all, any, not, some, every, fact, derived",
-                 did_you_mean(next(iter(raw)), ["all", "any", "not", "some", "every", "fact",
-                                                "derived"], noun="key"))
+        ctx.fail(
+            path,
+            "a condition needs one of: all, any, not, some, every, fact, derived",
+            did_you_mean(
+                next(iter(raw)),
+                ["all", "any", "not", "some", "every", "fact", "derived"],
+                noun="key",
+            ),
+        )
         return None
     op_name = next(k for k in raw if k != "fact")
     fact = _fact(raw["fact"], ctx, (*path, "fact"), scope)
@@ -183,10 +233,16 @@ def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node 
         return None
     fits = _FITS[fact.kind] if fact.scope is None else set()
     if op_name not in fits:
-        hint = ("use some/every to test the items of a list" if fact.scope is not None
-                else "use one of: " + ", ".join(sorted(fits)))
-        ctx.fail((*path, op_name), f"'{op_name}' does not fit '{raw['fact']}', which is "
-                 f"{_describe(fact)}", hint)
+        hint = (
+            "use some/every to test the items of a list"
+            if fact.scope is not None
+            else "use one of: " + ", ".join(sorted(fits))
+        )
+        ctx.fail(
+            (*path, op_name),
+            f"'{op_name}' does not fit '{raw['fact']}', which is {_describe(fact)}",
+            hint,
+        )
         return None
     op = OPERATOR_NAMES[op_name]
     operand = raw[op_name]
@@ -196,8 +252,11 @@ def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node 
         if other is None:
             return None
         if not (fact.numeric and other.numeric) and other.kind != fact.kind:
-            ctx.fail((*path, op_name), "the two facts compared are of different kinds",
-                     "compare numbers with numbers")
+            ctx.fail(
+                (*path, op_name),
+                "the two facts compared are of different kinds",
+                "compare numbers with numbers",
+            )
             return None
         return Test(fact_path, op, None, tuple(operand["fact"].split(".")))
     ok, value = _operand(operand, ctx, (*path, op_name))
@@ -210,12 +269,17 @@ def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node 
 
 
 def _describe(fact: FactKind) -> str:
-    return {"bool": "true or false", "int": "a whole number", "number": "a number",
-            "enum": "one value", "text": "text", "list": "a list"}[fact.kind]
+    return {
+        "bool": "true or false",
+        "int": "a whole number",
+        "number": "a number",
+        "enum": "one value",
+        "text": "text",
+        "list": "a list",
+    }[fact.kind]
 
 
-def _check_value(value: Any, op: LeafOp, fact: FactKind, ctx: Context,
-                 path: PathKey) -> Any:
+def _check_value(value: Any, op: LeafOp, fact: FactKind, ctx: Context, path: PathKey) -> Any:
     multi = op in ("one_of", "has_any", "has_all")
     if fact.kind == "bool":
         if not isinstance(value, bool):
@@ -236,12 +300,18 @@ def _check_value(value: Any, op: LeafOp, fact: FactKind, ctx: Context,
     for item in values:
         text = item.raw if isinstance(item, SourceInt | SourceFloat) else item
         if not isinstance(text, str):
-            ctx.fail(path, f"expected a value such as '{(fact.values or ('text',))[0]}', not "
-                     f"{item!r}", "write the value as text")
+            ctx.fail(
+                path,
+                f"expected a value such as '{(fact.values or ('text',))[0]}', not {item!r}",
+                "write the value as text",
+            )
             return None
         if fact.values and text not in fact.values:
-            ctx.fail(path, f"'{text}' is not a value this fact can take",
-                     did_you_mean(text, fact.values, noun="value"))
+            ctx.fail(
+                path,
+                f"'{text}' is not a value this fact can take",
+                did_you_mean(text, fact.values, noun="value"),
+            )
             return None
         texts.append(text)
     return tuple(texts) if multi else texts[0]

@@ -37,13 +37,32 @@ def default_rules_dir() -> Path:
 
 def _files(directory: Path) -> list[Path]:
     if not directory.is_dir():
-        raise RuleFileError([Problem(str(directory), 1, 1, "", "the rules directory does not "
-                                     "exist", "give --rules a directory holding ruleset.yaml")])
+        raise RuleFileError(
+            [
+                Problem(
+                    str(directory),
+                    1,
+                    1,
+                    "",
+                    "the rules directory does not exist",
+                    "give --rules a directory holding ruleset.yaml",
+                )
+            ]
+        )
     files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     if not any(p.name == RULESET_FILE for p in files):
-        raise RuleFileError([Problem(str(directory / RULESET_FILE), 1, 1, "",
-                                     "the rule set has no ruleset.yaml",
-                                     "add one with kind: ruleset, id, version and title")])
+        raise RuleFileError(
+            [
+                Problem(
+                    str(directory / RULESET_FILE),
+                    1,
+                    1,
+                    "",
+                    "the rule set has no ruleset.yaml",
+                    "add one with kind: ruleset, id, version and title",
+                )
+            ]
+        )
     return files
 
 
@@ -67,8 +86,14 @@ def load_ruleset(directory: Path | None = None) -> RuleSet:
     head = next(d for d in docs if d.data["kind"] == "ruleset")
     bodies = [d for d in docs if d.data["kind"] == "rules"]
     extra = [d for d in docs if d.data["kind"] == "ruleset" and d is not head]
-    problems += [d.problem(("kind",), "a second 'kind: ruleset' file",
-                           f"keep the lists and parameters in {RULESET_FILE} only") for d in extra]
+    problems += [
+        d.problem(
+            ("kind",),
+            "a second 'kind: ruleset' file",
+            f"keep the lists and parameters in {RULESET_FILE} only",
+        )
+        for d in extra
+    ]
     ruleset = _build(directory, head, bodies, problems)
     if problems:
         raise RuleFileError(_dedupe(problems))
@@ -96,18 +121,25 @@ def _date(doc: Document, path: PathKey, value: Any, problems: list[Problem]) -> 
         return None
 
 
-def _build(directory: Path, head: Document, bodies: list[Document],
-           problems: list[Problem]) -> RuleSet:
+def _build(
+    directory: Path, head: Document, bodies: list[Document], problems: list[Problem]
+) -> RuleSet:
     meta = head.data
-    lists = {name: NamedList(name, spec["description"], tuple(spec["values"]),
-                             spec.get("source", ""))
-             for name, spec in (meta.get("lists") or {}).items()}
-    parameters = {name: Parameter(name, spec["description"], dict(spec["by_nation"]),
-                                  spec.get("source", ""))
-                  for name, spec in (meta.get("parameters") or {}).items()}
-    derived = {name: Derived(name, spec["description"], spec["sum"], spec["over"], spec["where"])
-               for name, spec in (meta.get("derived") or {}).items()}
-    derived_docs = {name: (head, ("derived", name)) for name in derived}
+    lists = {
+        name: NamedList(name, spec["description"], tuple(spec["values"]), spec.get("source", ""))
+        for name, spec in (meta.get("lists") or {}).items()
+    }
+    parameters = {
+        name: Parameter(name, spec["description"], dict(spec["by_nation"]), spec.get("source", ""))
+        for name, spec in (meta.get("parameters") or {}).items()
+    }
+    derived = {
+        name: Derived(name, spec["description"], spec["sum"], spec["over"], spec["where"])
+        for name, spec in (meta.get("derived") or {}).items()
+    }
+    derived_docs: dict[str, tuple[Document, PathKey]] = {
+        name: (head, ("derived", name)) for name in derived
+    }
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     for doc in bodies:
@@ -115,10 +147,13 @@ def _build(directory: Path, head: Document, bodies: list[Document],
             rule = _rule(doc, ("rules", index), raw, problems)
             if rule.id in seen:
                 first = seen[rule.id]
-                problems.append(doc.problem(("rules", index, "id"),
-                                            f"duplicate rule id '{rule.id}' (first at "
-                                            f"{first.file}:{first.line})",
-                                            "give the rule a new id; ids are never reused"))
+                problems.append(
+                    doc.problem(
+                        ("rules", index, "id"),
+                        f"duplicate rule id '{rule.id}' (first at {first.file}:{first.line})",
+                        "give the rule a new id; ids are never reused",
+                    )
+                )
                 continue
             seen[rule.id] = rule
             rules.append(rule)
@@ -127,19 +162,27 @@ def _build(directory: Path, head: Document, bodies: list[Document],
     docs_by_file = {d.file: d for d in bodies}
     for rule in rules:
         doc = docs_by_file[rule.file]
-        base = ("rules", [i for i, r in enumerate(doc.data["rules"]) if r["id"] == rule.id][0])
+        base = ("rules", next(i for i, r in enumerate(doc.data["rules"]) if r["id"] == rule.id))
         for nation in rule.nations:
-            variant = _variant(rule, nation, doc, base, lists, parameters, derived,
-                               derived_docs, raw_problems)
+            variant = _variant(
+                rule, nation, doc, base, lists, parameters, derived, derived_docs, raw_problems
+            )
             if variant is not None:
                 variants[variant.key] = variant
     problems += [d.problem(p, m, h) for d, p, m, h in raw_problems]
     return RuleSet(
-        id=meta["id"], version=str(as_written(meta["version"])), title=meta["title"],
-        description=meta.get("description", ""), sha256=_sha256(directory, [head, *bodies]),
-        directory=str(directory), lists=lists, parameters=parameters, derived=derived,
+        id=meta["id"],
+        version=str(as_written(meta["version"])),
+        title=meta["title"],
+        description=meta.get("description", ""),
+        sha256=_sha256(directory, [head, *bodies]),
+        directory=str(directory),
+        lists=lists,
+        parameters=parameters,
+        derived=derived,
         labels={str(k): str(v) for k, v in (meta.get("labels") or {}).items()},
-        rules=tuple(rules), variants=variants,
+        rules=tuple(rules),
+        variants=variants,
     )
 
 
@@ -148,39 +191,76 @@ def _rule(doc: Document, path: PathKey, raw: dict[str, Any], problems: list[Prob
     overrides = {}
     for nation, spec in (raw.get("overrides") or {}).items():
         if nation not in nations:
-            problems.append(doc.problem((*path, "overrides", nation),
-                                        f"an override for {nation}, where the rule does not "
-                                        "apply", f"add {nation} to the rule's nations or remove "
-                                        "the override", key=True))
+            problems.append(
+                doc.problem(
+                    (*path, "overrides", nation),
+                    f"an override for {nation}, where the rule does not apply",
+                    f"add {nation} to the rule's nations or remove the override",
+                    key=True,
+                )
+            )
         overrides[nation] = Override(
-            effect=spec.get("effect"), waivable=spec.get("waivable"), title=spec.get("title"),
-            because=spec.get("because"), remedy=spec.get("remedy"), source=spec.get("source"),
-            parameters=dict(spec.get("parameters") or {}))
+            effect=spec.get("effect"),
+            waivable=spec.get("waivable"),
+            title=spec.get("title"),
+            because=spec.get("because"),
+            remedy=spec.get("remedy"),
+            source=spec.get("source"),
+            parameters=dict(spec.get("parameters") or {}),
+        )
     start = _date(doc, (*path, "effective_from"), raw.get("effective_from"), problems)
     end = _date(doc, (*path, "effective_to"), raw.get("effective_to"), problems)
     if start and end and end < start:
-        problems.append(doc.problem((*path, "effective_to"), "effective_to is before "
-                                    "effective_from", "swap or correct the dates"))
+        problems.append(
+            doc.problem(
+                (*path, "effective_to"),
+                "effective_to is before effective_from",
+                "swap or correct the dates",
+            )
+        )
     return Rule(
-        id=raw["id"], title=raw["title"], section=int(raw["section"]), effect=raw["effect"],
-        waivable=bool(raw["waivable"]), nations=tuple(n for n in NATIONS if n in nations),
-        when=raw["when"], because=raw["because"], remedy=raw["remedy"], source=raw["source"],
-        file=doc.file, line=doc.line(path), effective_from=start, effective_to=end,
-        overrides=overrides, aliases=tuple(raw.get("aliases") or ()))
+        id=raw["id"],
+        title=raw["title"],
+        section=int(raw["section"]),
+        effect=raw["effect"],
+        waivable=bool(raw["waivable"]),
+        nations=tuple(n for n in NATIONS if n in nations),
+        when=raw["when"],
+        because=raw["because"],
+        remedy=raw["remedy"],
+        source=raw["source"],
+        file=doc.file,
+        line=doc.line(path),
+        effective_from=start,
+        effective_to=end,
+        overrides=overrides,
+        aliases=tuple(raw.get("aliases") or ()),
+    )
 
 
-def _variant(rule: Rule, nation: str, doc: Document, base: PathKey,
-             lists: dict[str, NamedList], parameters: dict[str, Parameter],
-             derived: dict[str, Derived], derived_docs: dict[str, tuple[Document, PathKey]],
-             problems: list[tuple[Document, PathKey, str, str]]) -> Variant | None:
+def _variant(
+    rule: Rule,
+    nation: str,
+    doc: Document,
+    base: PathKey,
+    lists: dict[str, NamedList],
+    parameters: dict[str, Parameter],
+    derived: dict[str, Derived],
+    derived_docs: dict[str, tuple[Document, PathKey]],
+    problems: list[tuple[Document, PathKey, str, str]],
+) -> Variant | None:
     override = rule.overrides.get(nation, Override())
-    values = {name: p.by_nation[nation] for name, p in parameters.items()
-              if nation in p.by_nation}
+    values = {name: p.by_nation[nation] for name, p in parameters.items() if nation in p.by_nation}
     for name, value in override.parameters.items():
         if name not in parameters:
-            problems.append((doc, (*base, "overrides", nation, "parameters", name),
-                             f"there is no parameter '{name}'",
-                             did_you_mean(name, parameters, noun="parameter")))
+            problems.append(
+                (
+                    doc,
+                    (*base, "overrides", nation, "parameters", name),
+                    f"there is no parameter '{name}'",
+                    did_you_mean(name, parameters, noun="parameter"),
+                )
+            )
         values[name] = value
     ctx = Context(doc, nation, lists, values, derived, derived_docs, problems)
     node = compile_condition(rule.when, ctx, (*base, "when"))
@@ -189,16 +269,30 @@ def _variant(rule: Rule, nation: str, doc: Document, base: PathKey,
         text = getattr(override, name) or getattr(rule, name)
         for placeholder in _PLACEHOLDER.findall(text):
             if placeholder not in values and placeholder not in _TEXT_PLACEHOLDERS:
-                where = (*base, "overrides", nation, name) if getattr(override, name) else (
-                    *base, name)
-                problems.append((doc, where, f"the text names '{{{placeholder}}}', which is not "
-                                 f"a parameter for {nation}",
-                                 did_you_mean(placeholder, [*values, *_TEXT_PLACEHOLDERS],
-                                              noun="parameter")))
+                where = (
+                    (*base, "overrides", nation, name) if getattr(override, name) else (*base, name)
+                )
+                problems.append(
+                    (
+                        doc,
+                        where,
+                        f"the text names '{{{placeholder}}}', which is not "
+                        f"a parameter for {nation}",
+                        did_you_mean(placeholder, [*values, *_TEXT_PLACEHOLDERS], noun="parameter"),
+                    )
+                )
         texts[name] = text
     if node is None:
         return None
-    return Variant(rule=rule, nation=nation, effect=override.effect or rule.effect,
-                   waivable=rule.waivable if override.waivable is None else override.waivable,
-                   title=texts["title"], because=texts["because"], remedy=texts["remedy"],
-                   source=texts["source"], node=node, parameters=values)
+    return Variant(
+        rule=rule,
+        nation=nation,
+        effect=override.effect or rule.effect,
+        waivable=rule.waivable if override.waivable is None else override.waivable,
+        title=texts["title"],
+        because=texts["because"],
+        remedy=texts["remedy"],
+        source=texts["source"],
+        node=node,
+        parameters=values,
+    )

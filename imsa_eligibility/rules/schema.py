@@ -35,20 +35,31 @@ _OPERAND: dict[str, Any] = {
     "oneOf": [
         _SCALAR,
         {"type": "array", "items": _SCALAR, "minItems": 1},
-        {"type": "object", "properties": {"list": _NAME}, "required": ["list"],
-         "additionalProperties": False},
-        {"type": "object", "properties": {"param": _NAME}, "required": ["param"],
-         "additionalProperties": False},
-        {"type": "object", "properties": {"fact": _TEXT}, "required": ["fact"],
-         "additionalProperties": False},
+        {
+            "type": "object",
+            "properties": {"list": _NAME},
+            "required": ["list"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"param": _NAME},
+            "required": ["param"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"fact": _TEXT},
+            "required": ["fact"],
+            "additionalProperties": False,
+        },
     ],
 }
 
 
 def _one_key(key: str, value: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     props = {key: value, **(extra or {})}
-    return {"type": "object", "properties": props, "required": [key],
-            "additionalProperties": False}
+    return {"type": "object", "properties": props, "required": [key], "additionalProperties": False}
 
 
 def _condition() -> dict[str, Any]:
@@ -56,9 +67,10 @@ def _condition() -> dict[str, Any]:
     leaf = {
         "type": "object",
         "description": "a test of one fact: {fact: PATH, OPERATOR: VALUE}",
-        "properties": {"fact": {**_TEXT, "description": "dotted path of the fact"},
-                       **{op: {**_OPERAND, "description": text}
-                          for op, text in LEAF_OPERATORS.items()}},
+        "properties": {
+            "fact": {**_TEXT, "description": "dotted path of the fact"},
+            **{op: {**_OPERAND, "description": text} for op, text in LEAF_OPERATORS.items()},
+        },
         "required": ["fact"],
         "minProperties": 2,
         "maxProperties": 2,
@@ -94,76 +106,128 @@ _OVERRIDE = {
         "effect": {"enum": EFFECTS},
         "waivable": {"type": "boolean"},
         **_TEXTS,
-        "parameters": {"type": "object", "propertyNames": _NAME,
-                       "additionalProperties": _SCALAR},
+        "parameters": {"type": "object", "propertyNames": _NAME, "additionalProperties": _SCALAR},
     },
 }
 _RULE = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["id", "title", "section", "effect", "waivable", "when", "because", "remedy",
-                 "source"],
+    "required": [
+        "id",
+        "title",
+        "section",
+        "effect",
+        "waivable",
+        "when",
+        "because",
+        "remedy",
+        "source",
+    ],
     "properties": {
-        "id": {"type": "string", "pattern": "^[A-Z]{2,5}-[0-9]{3}$",
-               "description": "stable id such as IND-001; never reused"},
+        "id": {
+            "type": "string",
+            "pattern": "^[A-Z]{2,5}-[0-9]{3}$",
+            "description": "stable id such as IND-001; never reused",
+        },
         **_TEXTS,
-        "section": {"type": "integer", "enum": [1, 2, 3, 4],
-                    "description": "framework section: 1 ethos and governance, 2 role and "
-                    "remit, 3 training and accreditation, 4 organisations employing an IMSA"},
+        "section": {
+            "type": "integer",
+            "enum": [1, 2, 3, 4],
+            "description": "framework section: 1 ethos and governance, 2 role and "
+            "remit, 3 training and accreditation, 4 organisations employing an IMSA",
+        },
         "effect": {"enum": EFFECTS},
         "waivable": {"type": "boolean"},
-        "nations": {"type": "array", "items": {"enum": NATIONS}, "minItems": 1,
-                    "uniqueItems": True},
+        "nations": {
+            "type": "array",
+            "items": {"enum": NATIONS},
+            "minItems": 1,
+            "uniqueItems": True,
+        },
         "effective_from": _DATE,
         "effective_to": _DATE,
         "when": {"$ref": "#/$defs/condition"},
-        "overrides": {"type": "object", "propertyNames": {"enum": NATIONS},
-                      "additionalProperties": _OVERRIDE},
+        "overrides": {
+            "type": "object",
+            "propertyNames": {"enum": NATIONS},
+            "additionalProperties": _OVERRIDE,
+        },
         "aliases": {"type": "array", "items": {"type": "string"}},
     },
 }
 _LIST = {
-    "type": "object", "additionalProperties": False, "required": ["description", "values"],
-    "properties": {"description": _TEXT, "source": _TEXT,
-                   "values": {"type": "array", "items": _TEXT, "minItems": 1,
-                              "uniqueItems": True}},
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["description", "values"],
+    "properties": {
+        "description": _TEXT,
+        "source": _TEXT,
+        "values": {"type": "array", "items": _TEXT, "minItems": 1, "uniqueItems": True},
+    },
 }
 _PARAMETER = {
-    "type": "object", "additionalProperties": False, "required": ["description", "by_nation"],
-    "properties": {"description": _TEXT, "source": _TEXT,
-                   "by_nation": {"type": "object", "propertyNames": {"enum": NATIONS},
-                                 "additionalProperties": _SCALAR, "minProperties": 1}},
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["description", "by_nation"],
+    "properties": {
+        "description": _TEXT,
+        "source": _TEXT,
+        "by_nation": {
+            "type": "object",
+            "propertyNames": {"enum": NATIONS},
+            "additionalProperties": _SCALAR,
+            "minProperties": 1,
+        },
+    },
 }
 _DERIVED = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "required": ["description", "sum", "over", "where"],
-    "properties": {"description": _TEXT, "sum": _TEXT, "over": _TEXT,
-                   "where": {"$ref": "#/$defs/condition"}},
+    "properties": {
+        "description": _TEXT,
+        "sum": _TEXT,
+        "over": _TEXT,
+        "where": {"$ref": "#/$defs/condition"},
+    },
 }
 
 
 def rules_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) every file under ``rules/`` must match."""
     ruleset = {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "required": ["kind", "id", "version", "title"],
         "properties": {
             "kind": {"const": "ruleset"},
             "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
-            "version": _TEXT, "title": _TEXT, "description": _TEXT,
+            "version": _TEXT,
+            "title": _TEXT,
+            "description": _TEXT,
             "lists": {"type": "object", "propertyNames": _NAME, "additionalProperties": _LIST},
-            "parameters": {"type": "object", "propertyNames": _NAME,
-                           "additionalProperties": _PARAMETER},
-            "derived": {"type": "object", "propertyNames": _NAME,
-                        "additionalProperties": _DERIVED},
-            "labels": {"type": "object", "additionalProperties": _TEXT,
-                       "description": "plain words for enum values, used in explanations"},
+            "parameters": {
+                "type": "object",
+                "propertyNames": _NAME,
+                "additionalProperties": _PARAMETER,
+            },
+            "derived": {"type": "object", "propertyNames": _NAME, "additionalProperties": _DERIVED},
+            "labels": {
+                "type": "object",
+                "additionalProperties": _TEXT,
+                "description": "plain words for enum values, used in explanations",
+            },
         },
     }
     rules = {
-        "type": "object", "additionalProperties": False, "required": ["kind", "rules"],
-        "properties": {"kind": {"const": "rules"}, "description": _TEXT,
-                       "rules": {"type": "array", "items": _RULE}},
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "rules"],
+        "properties": {
+            "kind": {"const": "rules"},
+            "description": _TEXT,
+            "rules": {"type": "array", "items": _RULE},
+        },
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

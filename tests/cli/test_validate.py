@@ -25,8 +25,13 @@ def test_invalid_files_exit_2_and_the_rest_are_still_checked(run_cli: Run) -> No
 
 
 def test_json_output_lists_every_file_and_located_errors(run_cli: Run) -> None:
-    result = run_cli("validate", "-o", "json", MALFORMED + "/unknown-key-typo.yaml",
-                     "profiles/examples/police-force.yaml")
+    result = run_cli(
+        "validate",
+        "-o",
+        "json",
+        MALFORMED + "/unknown-key-typo.yaml",
+        "profiles/examples/police-force.yaml",
+    )
     body = json.loads(result.stdout)
     assert body["schema"] == "imsa-eligibility/validate/v1"
     assert [f["valid"] for f in body["files"]] == [True, False] or len(body["files"]) == 2

@@ -50,9 +50,11 @@ def test_unquoted_company_number_keeps_its_digits() -> None:
 
 
 def test_omitted_facts_stay_unknown_and_differ_from_false() -> None:
-    text = (b"schema_version: 1\norganisation: {id: ab, name: A, legal_form: other, "
-            b"functions: [], nations: [wales]}\nrelated_organisations: []\npeople: []\n"
-            b"governance: {safeguarding_policy: false}\n")
+    text = (
+        b"schema_version: 1\norganisation: {id: ab, name: A, legal_form: other, "
+        b"functions: [], nations: [wales]}\nrelated_organisations: []\npeople: []\n"
+        b"governance: {safeguarding_policy: false}\n"
+    )
     profile = load_profile_text("t.yaml", text).profile
     assert profile.governance is not None
     assert profile.governance.safeguarding_policy is False
@@ -61,10 +63,12 @@ def test_omitted_facts_stay_unknown_and_differ_from_false() -> None:
 
 
 def test_income_share_is_exact_decimal() -> None:
-    text = (b"schema_version: 1\norganisation: {id: ab, name: A, legal_form: other, "
-            b"functions: [], nations: [wales]}\nrelated_organisations:\n"
-            b"  - {id: f1, name: F, functions: [], relations: [funder], income_share: 0.1}\n"
-            b"people: []\n")
+    text = (
+        b"schema_version: 1\norganisation: {id: ab, name: A, legal_form: other, "
+        b"functions: [], nations: [wales]}\nrelated_organisations:\n"
+        b"  - {id: f1, name: F, functions: [], relations: [funder], income_share: 0.1}\n"
+        b"people: []\n"
+    )
     share = load_profile_text("t.yaml", text).profile.related_organisations[0].income_share
     assert share == Decimal("0.1")
 
@@ -79,15 +83,19 @@ def test_python_tags_are_refused_and_never_run(tmp_path: Path) -> None:
 
 
 def test_yes_and_no_are_text_not_booleans() -> None:
-    text = (b"schema_version: 1\norganisation: {id: ab, name: no, legal_form: other, "
-            b"functions: [], nations: [wales]}\nrelated_organisations: []\npeople: []\n")
+    text = (
+        b"schema_version: 1\norganisation: {id: ab, name: no, legal_form: other, "
+        b"functions: [], nations: [wales]}\nrelated_organisations: []\npeople: []\n"
+    )
     assert load_profile_text("t.yaml", text).profile.organisation.name == "no"
 
 
 def test_booleans_must_be_true_or_false() -> None:
-    text = (b"schema_version: 1\norganisation: {id: ab, name: A, legal_form: other, "
-            b"functions: [], nations: [wales]}\nrelated_organisations: []\npeople: []\n"
-            b"insurance: {employers_liability: 1}\n")
+    text = (
+        b"schema_version: 1\norganisation: {id: ab, name: A, legal_form: other, "
+        b"functions: [], nations: [wales]}\nrelated_organisations: []\npeople: []\n"
+        b"insurance: {employers_liability: 1}\n"
+    )
     with pytest.raises(ProfileError) as caught:
         load_profile_text("t.yaml", text)
     problem = caught.value.problems[0]

@@ -32,6 +32,9 @@ def test_rule_cases(path: Path, engine: str) -> None:
     if engine == "durable" and not durable_ready():
         pytest.skip("durable_rules cannot run on this Python")
     results = run_case_file(path, BASE, RULESET, make_engine(engine, []))
-    failed = [f"{r.file}:{r.line} {r.name} [{r.nation}]: expected {r.expected}, got {r.actual}"
-              for r in results if not r.passed]
+    failed = [
+        f"{r.file}:{r.line} {r.name} [{r.nation}]: expected {r.expected}, got {r.actual}"
+        for r in results
+        if not r.passed
+    ]
     assert not failed, "\n".join(failed)
