@@ -60,7 +60,7 @@ def _evidence(item: EvidenceItem) -> str:
 
 
 def _waivable(finding: Finding) -> str:
-    if finding.effect in ("advise", "condition"):
+    if finding.effect != "exclude":
         return ""
     return ", can be waived by the panel" if finding.waivable else ", cannot be waived"
 
