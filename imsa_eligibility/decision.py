@@ -131,37 +131,32 @@ def _item(facts: FactBase, file: str, evidence: Evidence) -> EvidenceItem:
     )
 
 
-def _text(template: str, variant: Variant, ruleset: RuleSet, missing: Sequence[str]) -> str:
+def _text(template: str, ruleset: RuleSet, missing: Sequence[str]) -> str:
+    """Fill ``{missing}`` (parameters were filled in when the rule set was loaded)."""
+    if "{missing}" not in template:
+        return template
     listed = ", ".join(ruleset.label(m) for m in missing) or "none at present"
-    text = template.replace("{missing}", listed)
-    text = text.replace("{nation}", variant.nation.replace("_", " ").title())
-    for name, value in variant.parameters.items():
-        shown = (
-            ruleset.label(value)
-            if isinstance(value, str)
-            else f"{value:,}"
-            if (isinstance(value, int) and not isinstance(value, bool))
-            else str(value)
-        )
-        text = text.replace("{" + name + "}", shown)
-    return text
+    return template.replace("{missing}", listed)
 
 
 def _finding(
-    variant: Variant, outcome: Outcome, facts: FactBase, file: str, ruleset: RuleSet
+    variant: Variant,
+    outcome: Outcome,
+    evidence: tuple[EvidenceItem, ...],
+    ruleset: RuleSet,
 ) -> Finding:
     missing = [m for e in outcome.evidence for m in e.missing]
     return Finding(
         rule=variant.rule.id,
-        title=_text(variant.title, variant, ruleset, missing),
+        title=_text(variant.title, ruleset, missing),
         section=variant.rule.section,
         effect=variant.effect,
         verdict=outcome.verdict,
         waivable=variant.waivable,
-        because=_text(variant.because, variant, ruleset, missing),
-        remedy=_text(variant.remedy, variant, ruleset, missing),
-        source=_text(variant.source, variant, ruleset, missing),
-        evidence=tuple(_item(facts, file, e) for e in outcome.evidence),
+        because=_text(variant.because, ruleset, missing),
+        remedy=_text(variant.remedy, ruleset, missing),
+        source=_text(variant.source, ruleset, missing),
+        evidence=evidence,
         to_provide=tuple(format_path(p) for p in outcome.unknown),
     )
 
@@ -185,6 +180,7 @@ def evaluate(
     ordered = [str(n) for n in NATION_ORDER if str(n) in wanted]
     verdicts = engine.decide(facts) if engine is not None else None
     evaluator = Evaluator(facts)
+    located: dict[int, tuple[EvidenceItem, ...]] = {}  # outcomes are shared across nations
     results = []
     for nation in ordered:
         findings = []
@@ -192,14 +188,18 @@ def evaluate(
             variant = ruleset.variant(rule.id, nation)
             if variant is None or not rule.applies(nation, as_of):
                 continue
-            outcome = evaluator.evaluate(variant.node)
+            outcome = evaluator.decide(variant.node)
+            evidence = located.get(id(outcome))
+            if evidence is None:
+                evidence = tuple(_item(facts, loaded.file, e) for e in outcome.evidence)
+                located[id(outcome)] = evidence
             if verdicts is not None and verdicts.get(variant.key) != outcome.verdict:
                 raise EngineError(
                     f"the {engine.name if engine else ''} engine decided "
                     f"{verdicts.get(variant.key)} for {variant.key} but the native evaluator "
                     f"decided {outcome.verdict}; no decision is reported"
                 )
-            findings.append(_finding(variant, outcome, facts, loaded.file, ruleset))
+            findings.append(_finding(variant, outcome, evidence, ruleset))
         to_provide = tuple(
             dict.fromkeys(
                 p for f in findings if f.counts and f.verdict == "unknown" for p in f.to_provide

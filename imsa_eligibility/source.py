@@ -124,6 +124,15 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     """Composes nodes only; every plain scalar resolves to text, typed later by us."""
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[Any]]] = {}
+    _DEFAULT_TAGS: ClassVar[dict[type, str]] = {
+        yaml.ScalarNode: f"{_STD}str",
+        yaml.SequenceNode: f"{_STD}seq",
+        yaml.MappingNode: f"{_STD}map",
+    }
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """Untagged nodes get the plain tag of their kind; scalars are typed by _scalar."""
+        return self._DEFAULT_TAGS[kind]
 
 
 def _scalar(node: yaml.ScalarNode) -> object:

@@ -87,6 +87,15 @@ class Evaluator:
 
     def __init__(self, facts: FactBase) -> None:
         self.facts = facts
+        self._decided: dict[int, tuple[Node, Outcome]] = {}
+
+    def decide(self, node: Node) -> Outcome:
+        """The outcome of a whole condition, remembered: shared nodes are decided once."""
+        known = self._decided.get(id(node))
+        if known is None or known[0] is not node:
+            known = (node, self.evaluate(node))
+            self._decided[id(node)] = known
+        return known[1]
 
     def evaluate(
         self, node: Node, scope: Mapping[str, Any] | None = None, base: PathKey = ()
@@ -242,4 +251,4 @@ class NativeEngine(Engine):
     def decide(self, facts: FactBase) -> dict[str, Verdict]:
         """The verdict of every prepared target."""
         evaluator = Evaluator(facts)
-        return {t.key: evaluator.evaluate(t.node).verdict for t in self._targets}
+        return {t.key: evaluator.decide(t.node).verdict for t in self._targets}

@@ -7,6 +7,7 @@ within a file, and that is the rule-set order of reports). Nothing in these file
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -16,6 +17,7 @@ from typing import Any
 from ..errors import Problem, RuleFileError
 from ..source import Document, DocumentError, PathKey, as_written, read_document
 from ..suggest import did_you_mean
+from .ast import Node
 from .compile import Context, compile_condition
 from .model import Derived, NamedList, Override, Parameter, Rule, RuleSet, Variant
 from .schema import NATIONS
@@ -157,7 +159,9 @@ def _build(
                 continue
             seen[rule.id] = rule
             rules.append(rule)
+    labels = {str(k): str(v) for k, v in (meta.get("labels") or {}).items()}
     variants: dict[str, Variant] = {}
+    interned: dict[Node, Node] = {}
     raw_problems: list[tuple[Document, PathKey, str, str]] = []
     docs_by_file = {d.file: d for d in bodies}
     for rule in rules:
@@ -165,10 +169,22 @@ def _build(
         base = ("rules", next(i for i, r in enumerate(doc.data["rules"]) if r["id"] == rule.id))
         for nation in rule.nations:
             variant = _variant(
-                rule, nation, doc, base, lists, parameters, derived, derived_docs, raw_problems
+                labels,
+                rule,
+                nation,
+                doc,
+                base,
+                lists,
+                parameters,
+                derived,
+                derived_docs,
+                raw_problems,
             )
             if variant is not None:
-                variants[variant.key] = variant
+                # Identical conditions (most rules read the same in every nation) share one
+                # node object, so engines can decide each once per profile.
+                node = interned.setdefault(variant.node, variant.node)
+                variants[variant.key] = dataclasses.replace(variant, node=node)
     problems += [d.problem(p, m, h) for d, p, m, h in raw_problems]
     return RuleSet(
         id=meta["id"],
@@ -180,7 +196,7 @@ def _build(
         lists=lists,
         parameters=parameters,
         derived=derived,
-        labels={str(k): str(v) for k, v in (meta.get("labels") or {}).items()},
+        labels=labels,
         rules=tuple(rules),
         variants=variants,
     )
@@ -238,7 +254,27 @@ def _rule(doc: Document, path: PathKey, raw: dict[str, Any], problems: list[Prob
     )
 
 
+def _fill(text: str, nation: str, values: dict[str, Any], labels: dict[str, str]) -> str:
+    """Fill ``{nation}`` and parameter placeholders; ``{missing}`` waits for the verdict."""
+
+    def shown(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "nation":
+            return nation.replace("_", " ").title()
+        if name not in values:
+            return match.group(0)
+        value = values[name]
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, int):
+            return f"{value:,}"
+        return labels.get(str(value), str(value))
+
+    return _PLACEHOLDER.sub(shown, text)
+
+
 def _variant(
+    labels: dict[str, str],
     rule: Rule,
     nation: str,
     doc: Document,
@@ -281,7 +317,7 @@ def _variant(
                         did_you_mean(placeholder, [*values, *_TEXT_PLACEHOLDERS], noun="parameter"),
                     )
                 )
-        texts[name] = text
+        texts[name] = _fill(text, nation, values, labels)
     if node is None:
         return None
     return Variant(
