@@ -163,13 +163,28 @@ class Person(_Strict):
 class Governance(_Strict):
     """Policies and registrations that show how the organisation is run."""
 
-    conflict_of_interest_policy: Flag = Field(default=None)
-    register_of_interests: Flag = Field(default=None)
-    safeguarding_policy: Flag = Field(default=None)
-    complaints_procedure: Flag = Field(default=None)
-    whistleblowing_policy: Flag = Field(default=None)
-    lived_experience_in_governance: Flag = Field(default=None)
-    ico_registered: Flag = Field(default=None)
+    conflict_of_interest_policy: Flag = Field(
+        default=None, description="a written policy on handling conflicts of interest"
+    )
+    register_of_interests: Flag = Field(
+        default=None, description="a kept list of trustees' and senior staff's outside interests"
+    )
+    safeguarding_policy: Flag = Field(
+        default=None, description="a written policy for keeping adults at risk safe"
+    )
+    complaints_procedure: Flag = Field(
+        default=None, description="a written way of dealing with complaints"
+    )
+    whistleblowing_policy: Flag = Field(
+        default=None, description="a written policy that lets staff raise concerns safely"
+    )
+    lived_experience_in_governance: Flag = Field(
+        default=None, description="survivors of modern slavery help run or steer the organisation"
+    )
+    ico_registered: Flag = Field(
+        default=None,
+        description="the data protection fee is paid to the Information Commissioner's Office",
+    )
 
 
 class ImsaService(_Strict):
@@ -179,26 +194,51 @@ class ImsaService(_Strict):
         default=None, description="how many IMSAs it plans to employ (at least 1)"
     )
     accredited_imsas: Count | None = Field(default=None, description="how many are accredited")
-    clinical_supervision: Flag = Field(default=None)
-    supervision_independent_of_line_management: Flag = Field(default=None)
-    vetting_checks: list[Vetting] | None = Field(default=None)
+    clinical_supervision: Flag = Field(
+        default=None,
+        description="IMSAs get regular supervision from a qualified clinical supervisor",
+    )
+    supervision_independent_of_line_management: Flag = Field(
+        default=None, description="that supervisor is not the IMSA's line manager"
+    )
+    vetting_checks: list[Vetting] | None = Field(
+        default=None, description="criminal record and barring checks the IMSAs have"
+    )
     information_barrier: Flag = Field(
         default=None,
         description="IMSA records and line management kept apart from other services",
     )
-    gives_immigration_advice: Flag = Field(default=None)
-    immigration_advice_regulated: Flag = Field(default=None)
-    welsh_language_provision: Flag = Field(default=None)
-    key_areas_covered: list[KeyArea] | None = Field(default=None)
-    charges_survivors: Flag = Field(default=None)
-    serves_children: Flag = Field(default=None)
+    gives_immigration_advice: Flag = Field(
+        default=None, description="the organisation gives immigration advice"
+    )
+    immigration_advice_regulated: Flag = Field(
+        default=None,
+        description="its immigration advisers are regulated (Immigration Advice Authority)",
+    )
+    welsh_language_provision: Flag = Field(
+        default=None, description="IMSAs can work with survivors in Welsh"
+    )
+    key_areas_covered: list[KeyArea] | None = Field(
+        default=None,
+        description="key areas the IMSAs are trained in or have specialist support for",
+    )
+    charges_survivors: Flag = Field(
+        default=None, description="survivors are charged for the IMSA service"
+    )
+    serves_children: Flag = Field(
+        default=None, description="the IMSA service would also support children"
+    )
 
 
 class Insurance(_Strict):
     """Insurance cover the organisation holds."""
 
-    employers_liability: Flag = Field(default=None)
-    professional_indemnity: Flag = Field(default=None)
+    employers_liability: Flag = Field(
+        default=None, description="employers' liability insurance is held"
+    )
+    professional_indemnity: Flag = Field(
+        default=None, description="professional indemnity insurance is held"
+    )
 
 
 class Profile(_Strict):
