@@ -147,6 +147,15 @@ def schema(name: Annotated[SchemaName, typer.Argument(help="profile or rules")])
     console.write(schema_text(name.value), None)
 
 
+def _add_rules() -> None:
+    from .rules import app as rules_app
+
+    app.add_typer(rules_app, name="rules")
+
+
+_add_rules()
+
+
 @app.command()
 def version() -> None:
     """Print the tool's version."""

@@ -22,7 +22,8 @@ def _golden(name: str, actual: str, update: bool) -> None:
     assert path.exists(), f"missing golden file {name}: run pytest --update-goldens"
     assert actual == path.read_text(encoding="utf-8"), (
         f"{name} differs; if the change is intended, run pytest --update-goldens and review "
-        "the diff")
+        "the diff"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
@@ -41,8 +42,9 @@ def test_jsonl_holds_the_same_decisions_one_a_line(run_cli: Run) -> None:
 
 @pytest.mark.skipif(not durable_ready(), reason="durable_rules cannot run on this Python")
 def test_durable_and_native_reports_are_identical_but_for_the_engine(run_cli: Run) -> None:
-    native = json.loads(run_cli("check", "profiles/examples", *AS_OF, "--engine", "native",
-                                "-o", "json").stdout)
+    native = json.loads(
+        run_cli("check", "profiles/examples", *AS_OF, "--engine", "native", "-o", "json").stdout
+    )
     durable = json.loads(run_cli("check", "profiles/examples", *AS_OF, "-o", "json").stdout)
     for decision in durable["decisions"]:
         assert decision.pop("engine") == "durable"
@@ -57,27 +59,51 @@ def test_json_report_follows_the_contract(run_cli: Run) -> None:
     assert body["schema"] == "imsa-eligibility/report/v1"
     assert body["errors"] == []
     decision = body["decisions"][0]
-    assert {"file", "organisation", "outcome", "nations", "ruleset", "profile_sha256",
-            "tool_version", "as_of"} <= set(decision)
+    assert {
+        "file",
+        "organisation",
+        "outcome",
+        "nations",
+        "ruleset",
+        "profile_sha256",
+        "tool_version",
+        "as_of",
+    } <= set(decision)
     assert decision["as_of"] == "2026-11-28"
     assert set(decision["ruleset"]) == {"id", "version", "sha256"}
     england = decision["nations"]["england"]
     assert england["outcome"] == "ineligible"
     first = england["findings"][0]
     assert first["rule"] == "IND-001" and first["verdict"] == "triggered"
-    assert {"rule", "title", "effect", "verdict", "waivable", "waived", "because", "remedy",
-            "source", "evidence"} <= set(first)
-    assert first["evidence"][0] == {"path": "organisation.functions", "value": ["policing"],
-                                    "file": EX + "police-force.yaml",
-                                    "line": first["evidence"][0]["line"]}
+    assert {
+        "rule",
+        "title",
+        "effect",
+        "verdict",
+        "waivable",
+        "waived",
+        "because",
+        "remedy",
+        "source",
+        "evidence",
+    } <= set(first)
+    assert first["evidence"][0] == {
+        "path": "organisation.functions",
+        "value": ["policing"],
+        "file": EX + "police-force.yaml",
+        "line": first["evidence"][0]["line"],
+    }
     assert isinstance(first["evidence"][0]["line"], int)
     clear = [f for f in england["findings"] if f["verdict"] == "clear"]
     assert clear, "findings list every applicable rule, clear ones included"
 
 
 def test_chain_evidence_names_each_step(run_cli: Run) -> None:
-    body = json.loads(run_cli("check", EX + "company-owned-by-police-via-holding.yaml", *AS_OF,
-                              "-o", "json").stdout)
+    body = json.loads(
+        run_cli(
+            "check", EX + "company-owned-by-police-via-holding.yaml", *AS_OF, "-o", "json"
+        ).stdout
+    )
     findings = body["decisions"][0]["nations"]["england"]["findings"]
     chain_rule = next(f for f in findings if f["rule"] == "IND-002")
     assert chain_rule["verdict"] == "triggered"
@@ -97,20 +123,29 @@ def test_incomplete_lists_the_facts_to_provide(run_cli: Run) -> None:
     assert "Please provide: governance.ico_registered" in text
 
 
-@pytest.mark.parametrize(("example", "code"), [
-    ("survivor-charity-eligible.yaml", 0),
-    ("cio-with-pcc-grant.yaml", 3),
-    ("labour-provider.yaml", 4),
-    ("facts-missing-incomplete.yaml", 5),
-    ("police-force.yaml", 6),
-])
+@pytest.mark.parametrize(
+    ("example", "code"),
+    [
+        ("survivor-charity-eligible.yaml", 0),
+        ("cio-with-pcc-grant.yaml", 3),
+        ("labour-provider.yaml", 4),
+        ("facts-missing-incomplete.yaml", 5),
+        ("police-force.yaml", 6),
+    ],
+)
 def test_exit_code_follows_the_outcome(run_cli: Run, example: str, code: int) -> None:
     assert run_cli("check", EX + example, *AS_OF).returncode == code
 
 
 def test_invalid_file_in_a_batch_exits_2_and_the_rest_are_decided(run_cli: Run) -> None:
-    result = run_cli("check", EX + "police-force.yaml",
-                     "tests/data/profiles/malformed/unknown-key-typo.yaml", *AS_OF, "-o", "jsonl")
+    result = run_cli(
+        "check",
+        EX + "police-force.yaml",
+        "tests/data/profiles/malformed/unknown-key-typo.yaml",
+        *AS_OF,
+        "-o",
+        "jsonl",
+    )
     assert result.returncode == 2
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines[0]["outcome"] == "ineligible"
@@ -118,8 +153,9 @@ def test_invalid_file_in_a_batch_exits_2_and_the_rest_are_decided(run_cli: Run) 
 
 
 def test_nation_option_replaces_the_profiles_nations(run_cli: Run) -> None:
-    result = run_cli("check", EX + "survivor-charity-eligible.yaml", *AS_OF, "--nation",
-                     "scotland", "-o", "json")
+    result = run_cli(
+        "check", EX + "survivor-charity-eligible.yaml", *AS_OF, "--nation", "scotland", "-o", "json"
+    )
     decision = json.loads(result.stdout)["decisions"][0]
     assert list(decision["nations"]) == ["scotland"]
     assert decision["notes"] == ["scotland is not among the nations the profile names"]
@@ -138,8 +174,9 @@ def test_bad_date_is_a_usage_error(run_cli: Run) -> None:
 
 
 def test_broken_rules_are_reported_with_their_place(run_cli: Run, tmp_path: Path) -> None:
-    (tmp_path / "ruleset.yaml").write_text("kind: ruleset\nid: x\nversion: '1'\ntitle: t\n"
-                                           "colour: red\n", encoding="utf-8")
+    (tmp_path / "ruleset.yaml").write_text(
+        "kind: ruleset\nid: x\nversion: '1'\ntitle: t\ncolour: red\n", encoding="utf-8"
+    )
     result = run_cli("check", EX + "police-force.yaml", "--rules", str(tmp_path))
     assert result.returncode == 2
     assert f"{tmp_path / 'ruleset.yaml'}:5:1" in result.stderr
@@ -149,11 +186,13 @@ def test_broken_rules_are_reported_with_their_place(run_cli: Run, tmp_path: Path
 
 def test_output_file_gets_the_report(run_cli: Run, tmp_path: Path) -> None:
     target = tmp_path / "report.json"
-    result = run_cli("check", EX + "police-force.yaml", *AS_OF, "-o", "json", "--output",
-                     str(target))
+    result = run_cli(
+        "check", EX + "police-force.yaml", *AS_OF, "-o", "json", "--output", str(target)
+    )
     assert result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["decisions"][0]["outcome"] == (
-        "ineligible")
+        "ineligible"
+    )
 
 
 def test_reports_are_byte_identical_across_runs(run_cli: Run) -> None:
