@@ -38,6 +38,7 @@ class EvidenceItem:
     line: int | None
     chain: tuple[tuple[str, str], ...] = ()
     missing: tuple[str, ...] = ()
+    at_least: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def _item(facts: FactBase, file: str, evidence: Evidence) -> EvidenceItem:
         facts.line(anchor),
         evidence.chain,
         evidence.missing,
+        evidence.at_least,
     )
 
 

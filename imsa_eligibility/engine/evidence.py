@@ -14,7 +14,8 @@ class Evidence:
     """One fact a verdict rests on. ``value`` None means the fact is unknown (missing).
 
     ``chain`` holds the control chain's steps for chain conditions; ``missing`` the values a
-    list lacks for ``has_all`` tests; ``derived`` marks a value the engine computed.
+    list lacks for ``has_all`` tests; ``derived`` marks a value the engine computed, and
+    ``at_least`` a sum known only to be at least ``value`` (some terms are unknown).
     """
 
     path: PathKey
@@ -22,6 +23,7 @@ class Evidence:
     chain: tuple[tuple[str, str], ...] = ()
     missing: tuple[str, ...] = ()
     derived: bool = False
+    at_least: bool = False
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,7 @@ class Evaluator:
         verdict = compare_bounds(node.op, total, complete, node.threshold)
         summary = detail.evidence[0]
         if not complete and verdict != _U:
-            summary = Evidence(summary.path, total, derived=True)
+            summary = Evidence(summary.path, total, derived=True, at_least=True)
         unknown = detail.unknown if verdict == _U else ()
         return Outcome(verdict, (summary, *detail.evidence[1:]), unknown)
 

@@ -23,6 +23,8 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
         out["chain"] = [{"id": i, "name": n} for i, n in item.chain]
     if item.missing:
         out["missing"] = list(item.missing)
+    if item.at_least:
+        out["at_least"] = True
     return out
 
 

@@ -53,6 +53,12 @@ def _evidence(item: EvidenceItem) -> str:
     where = f" ({Path(item.file).name}:{item.line})" if item.line else ""
     if item.chain:
         return "control chain: " + " → ".join(name for _, name in item.chain) + where
+    if item.path.startswith("derived."):
+        name = item.path.removeprefix("derived.").replace("_", " ")
+        if item.value is None:
+            return f"{name}: cannot be worked out yet, a figure it needs is missing"
+        bound = "at least " if item.at_least else ""
+        return f"{name}, worked out from the profile = {bound}{_value(item.value)}"
     text = f"{item.path} = {_value(item.value)}{where}"
     if item.missing:
         text += "; missing: " + ", ".join(item.missing)
