@@ -60,8 +60,7 @@ def test_a_directory_without_ruleset_yaml_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.stem)
-def test_malformed_rule_file_is_refused_with_a_located_message(path: Path,
-                                                               tmp_path: Path) -> None:
+def test_malformed_rule_file_is_refused_with_a_located_message(path: Path, tmp_path: Path) -> None:
     line, expects = _header(path)
     shutil.copy(ROOT / "rules" / "ruleset.yaml", tmp_path / "ruleset.yaml")
     target = tmp_path / "60-test.yaml"
