@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -137,6 +138,8 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
 def _scalar(node: yaml.ScalarNode) -> object:
     text = node.value
+    if not text.isascii():  # one spelling for text that looks the same (both engines compare
+        text = unicodedata.normalize("NFC", text)  # code point by code point)
     if node.tag != f"{_STD}str":
         return _tagged_scalar(node.tag, text)
     if node.style:  # quoted or block scalar: always text (plain style is None or '')

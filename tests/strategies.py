@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +24,11 @@ _FLAG_FIELDS = [
     name for name, info in ImsaService.model_fields.items() if "bool" in str(info.annotation)
 ]
 SLUGS = st.from_regex(r"[a-z][a-z0-9]{1,8}", fullmatch=True)
-NAMES = st.text(
-    st.characters(codec="utf-8", categories=("L", "N", "Zs")), min_size=1, max_size=20
-).filter(lambda s: s.strip() != "")
+NAMES = (
+    st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs")), min_size=1, max_size=20)
+    .filter(lambda s: s.strip() != "")
+    .map(lambda s: unicodedata.normalize("NFC", s))
+)  # the loader reads text as NFC
 FLAGS = st.one_of(st.none(), st.booleans())
 
 

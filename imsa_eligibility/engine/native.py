@@ -42,13 +42,13 @@ def test_value(node: Test, value: Any, other: Any = None) -> bool:
     if op == "is":
         return value is target
     if op in ("equals", "not_equals"):
-        same = type(value) is type(target) and value == target
-        if isinstance(value, int | Decimal) and isinstance(target, int | Decimal):
-            same = (
-                not isinstance(value, bool)
-                and not isinstance(target, bool)
-                and (_number(value) == _number(target))
-            )
+        numbers = (int, Decimal)
+        if isinstance(value, bool) or isinstance(target, bool):
+            same = type(value) is type(target) and value == target
+        elif isinstance(value, numbers) and isinstance(target, numbers):
+            same = _number(value) == _number(target)
+        else:
+            same = type(value) is type(target) and value == target
         return same if op == "equals" else not same
     if op in ("lt", "le", "gt", "ge"):
         left, right = _number(value), _number(target)

@@ -248,6 +248,14 @@ def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node 
     operand = raw[op_name]
     fact_path = tuple(raw["fact"].split("."))
     if isinstance(operand, dict) and "fact" in operand:
+        if op not in ("equals", "not_equals", "lt", "le", "gt", "ge"):
+            ctx.fail(
+                (*path, op_name),
+                f"'{op_name}' cannot compare two facts",
+                "compare two facts with equals, not_equals, less_than, at_most, "
+                "more_than or at_least",
+            )
+            return None
         other = _fact(operand["fact"], ctx, (*path, op_name, "fact"), scope)
         if other is None:
             return None

@@ -1,0 +1,146 @@
+"""The durable_rules engine: the rule AST compiled into a durable_rules ruleset.
+
+This is the only module that imports durable_rules (its C extension
+``durable_rules_engine``; never ``durable.lang`` or ``durable.engine``, whose host runs
+background threads that crash with several live sessions). It is imported lazily, so this
+module always imports; see :func:`durable_available`. The adapter owns durable_rules'
+process-global state and guards its traps (2.0.28, each reproduced in
+``tests/engine/test_durable_traps.py``):
+
+- rulesets are named by the hash of their content and created once per process, then shared
+  by every engine with the same tests (a ruleset holds no paths: the adapter maps values);
+- each ``decide`` runs in a fresh session (``sid``), under a lock, driven synchronously, and
+  the session is deleted in ``finally`` (at most 1,024 may be live per ruleset);
+- a sentinel rule fires first in every session: deleting a session in which no rule has
+  fired reads uninitialised memory and can crash the process;
+- values reach the engine encoded (:mod:`.durable_encode`): typed tokens (``"10"`` equals
+  ``10`` and ``true`` equals ``1`` in durable_rules), exact bounded integers (no floats, no
+  int64 saturation), strings as printable ASCII or a digest (durable_rules compares escaped
+  JSON text, and only the first 64 KiB); an unknown value is never sent (every comparison
+  is false on a missing field), and lists carry their length (``$iall`` fails on ``[]``);
+- rulesets are checked (:func:`.durable_compile.check_ruleset`): a positive type test starts
+  every pattern; no ``$ne``, ``$mt``/``$imt``, field ``id``, or ``$or`` inside ``$iany``;
+- negation is evaluated once, when the patterns before it match, so non-members of the
+  control chain are marked only after the chain's fixpoint (a second stratum);
+- facts are small (a fact with about 253 properties fails) and never asserted twice (a
+  diamond or cycle derives the same fact again; durable_rules refuses it);
+- any durable_rules failure, or an exception in an action, becomes :class:`EngineError`;
+  there is never a partial result.
+
+Strings are compared as Python compares them (code point by code point, no Unicode
+normalisation), as the native engine does; normalising (NFC) belongs to the loaders, so
+that both engines see the same text. How conditions compile is described in
+:mod:`.durable_compile`; how an evaluation runs in :mod:`.durable_run`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import sys
+import threading
+from collections.abc import Sequence
+from types import ModuleType
+
+from ..errors import EngineError
+from ..rules.ast import Verdict
+from . import durable_encode as enc
+from .durable_compile import Compiler, Program, Ref
+from .durable_run import Evaluation
+from .facts import FactBase
+from .interface import Engine, Target
+
+_LOCK = threading.RLock()
+_RULESETS: dict[str, int] = {}
+_SESSIONS = itertools.count(1)
+_MODULE: list[ModuleType | None] = []
+
+
+def _module() -> ModuleType | None:
+    """The durable_rules C extension, or None where it does not import."""
+    if not _MODULE:
+        try:
+            _MODULE.append(importlib.import_module("durable_rules_engine"))
+        except ImportError:
+            _MODULE.append(None)
+    return _MODULE[0]
+
+
+def durable_available() -> bool:
+    """Whether durable_rules can run here (it does not build on Python 3.13+)."""
+    return _module() is not None
+
+
+def _require() -> ModuleType:
+    module = _module()
+    if module is None:
+        raise EngineError(
+            "durable_rules is not installed or does not import on Python "
+            f"{sys.version_info.major}.{sys.version_info.minor}; use the native engine"
+        )
+    return module
+
+
+def compile_targets(targets: Sequence[Target]) -> Program:
+    """The durable_rules program deciding ``targets``."""
+    compiler = Compiler()
+    roots: dict[str, Ref] = {}
+    try:
+        for target in targets:
+            roots[target.key] = compiler.compile(target.node, 0)
+    except enc.UndecidableError as error:
+        raise EngineError(str(error)) from error
+    return compiler.program(roots)
+
+
+class DurableEngine(Engine):
+    """Decides verdicts with durable_rules (forward chaining over one fact per value)."""
+
+    name = "durable"
+
+    def __init__(self) -> None:
+        self._program: Program | None = None
+        self._handle = 0
+
+    def prepare(self, targets: Sequence[Target]) -> None:
+        """Compile ``targets`` and register the ruleset (once per process and content)."""
+        module = _require()
+        program = compile_targets(targets)
+        with _LOCK:
+            handle = _RULESETS.get(program.name)
+            if handle is None:
+                try:
+                    handle = module.create_ruleset(program.name, program.text)
+                except Exception as error:
+                    raise EngineError(f"durable_rules refused the ruleset: {error}") from error
+                _RULESETS[program.name] = handle
+        self._program, self._handle = program, handle
+
+    def decide(self, facts: FactBase) -> dict[str, Verdict]:
+        """The verdict of every prepared target, decided in a fresh durable_rules session."""
+        if self._program is None:
+            self.prepare(())
+        assert self._program is not None
+        module = _require()
+        with _LOCK:
+            run = Evaluation(module, self._handle, self._program, facts, f"imsa-{next(_SESSIONS)}")
+            failed = True
+            try:
+                verdicts = run.run()
+                failed = False
+            except EngineError:
+                raise
+            except enc.UndecidableError as error:
+                raise EngineError(f"cannot evaluate this profile: {error}") from error
+            except Exception as error:
+                raise EngineError(f"durable_rules failed: {error}") from error
+            finally:
+                if run.state is not None:
+                    try:
+                        module.delete_state(self._handle, run.sid)
+                    except Exception as error:
+                        if not failed:
+                            raise EngineError(
+                                f"durable_rules could not delete a session: {error}"
+                            ) from error
+        return verdicts

@@ -1,0 +1,260 @@
+"""One evaluation in durable_rules, driven synchronously (private to :mod:`.durable`).
+
+The adapter asserts the facts of one profile under a fresh session id (``sid``), then
+drains the agenda itself: ``start_action_for_state`` hands over the first rule match,
+the adapter runs its action (which may assert more facts), and
+``complete_and_start_action`` hands over the next, until none is left. No host, no
+threads, no timers. Two strata: first the scopes, values and control links (the engine
+derives the control chain and the verdicts), then, once that fixpoint is reached, the
+"closed" fact that lets the engine mark non-members, and the aggregates' bounds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import EngineError
+from ..rules.ast import Verdict
+from . import durable_encode as enc
+from .durable_compile import Program, Spec
+from .facts import ChainLink, FactBase
+from .native import Evaluator, lookup
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_VERDICT: dict[int | None, Verdict] = {1: "triggered", 0: "clear", None: "unknown"}
+
+
+def _listed(value: Any) -> list[Any]:
+    """The items ``enumerate``/``set`` would see; anything else makes native raise."""
+    if isinstance(value, str | list | tuple | dict):
+        return list(value)
+    raise enc.UndecidableError(f"not a list: {value!r}")
+
+
+def encode(spec: Spec, scope: Any) -> dict[str, Any] | None:
+    """The fields of a value fact for ``spec`` in ``scope``; None when a fact is unknown."""
+    tag, path = spec[0], spec[1]
+    value = lookup(scope, path)
+    if value is None:
+        return None
+    other: Any = None
+    if tag.endswith("2"):
+        other = lookup(scope, spec[2])
+        if other is None:
+            return None
+    if tag == "known":
+        return {}
+    if tag in ("is", "is2"):
+        right = enc.identity_token(other) if tag == "is2" else None
+        return {"a": enc.identity_token(value), "b": right}
+    if tag in ("eq", "eq2"):
+        right = enc.equality_token(other, "R") if tag == "eq2" else None
+        return {"a": enc.equality_token(value, "L"), "b": right}
+    if tag in ("el", "el2"):
+        right = enc.element_token(other) if tag == "el2" else None
+        return {"a": enc.element_token(value), "b": right}
+    if tag == "num":
+        low, high = enc.scaled(enc.numeric(value), spec[2], spec[3])
+        return {"a": low, "b": high}
+    if tag == "num2":
+        left, right_number = enc.scaled_pair(enc.numeric(value), enc.numeric(other))
+        return {"a": left, "b": right_number}
+    if tag in ("set", "set2"):
+        items = [enc.element_token(item) for item in _listed(value)]
+        right = enc.element_token(other) if tag == "set2" else None
+        return {"a": items, "n": len(items), "b": right}
+    raise enc.UndecidableError(f"the native engine cannot evaluate this test on {value!r}")
+
+
+class Evaluation:
+    """The facts, actions and verdicts of one ``decide`` call."""
+
+    def __init__(
+        self, engine: Any, handle: int, program: Program, facts: FactBase, sid: str
+    ) -> None:
+        self.engine, self.handle, self.program, self.facts = engine, handle, program, facts
+        self.sid = sid
+        self.state: int | None = None
+        self.pending: list[str] = []
+        self.seen: set[str] = set()
+        self.meta: dict[int, tuple[int, int]] = {}
+        self.scopes: list[tuple[int, int, Any]] = []
+        self.verdicts: dict[tuple[int, int], int] = {}
+        self.members: set[int] = set()
+        self.related: list[Any] = list(facts.data.get("related_organisations") or [])
+        self.actions = 0
+
+    # -- facts ---------------------------------------------------------------------------
+
+    def push(self, fact: dict[str, Any]) -> None:
+        """Queue a fact unless the same fact was already asserted in this session.
+
+        durable_rules refuses an identical second fact (MessageObservedException); a
+        diamond or a cycle in the control chain, or two items deciding one quantifier,
+        derive the same fact again, so repeats are dropped here.
+        """
+        fact["sid"] = self.sid
+        text = _dumps(fact)
+        if text not in self.seen:
+            self.seen.add(text)
+            self.pending.append(text)
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        if len(pending) > 1:
+            code, state = self.engine.assert_facts(self.handle, "[" + ",".join(pending) + "]")
+        elif pending:
+            code, state = self.engine.assert_fact(self.handle, pending[0])
+        else:
+            return
+        if code not in (0, 1):  # 1: no rule looks at this fact, which is fine
+            raise EngineError(f"durable_rules refused a fact (code {code})")
+        self.state = state
+
+    def scope(self, kind: int, value: Any, parent: int, index: int) -> int:
+        """Assert the facts of one scope instance and, recursively, of its list items."""
+        ident = len(self.meta)
+        self.meta[ident] = (parent, index)
+        self.scopes.append((kind, ident, value))
+        spec = self.program.kinds[kind]
+        if spec.base:
+            self.push({"t": "s", "k": kind, "p": ident})
+        for fid, value_spec in spec.specs:
+            fields = encode(value_spec, value)
+            if fields is not None:
+                self.push(
+                    {
+                        "t": "x",
+                        "f": fid,
+                        "p": ident,
+                        **{k: v for k, v in fields.items() if v is not None},
+                    }
+                )
+        for collection, child in spec.children:
+            items = lookup(value, collection)
+            if items is not None:
+                listed = _listed(items)
+                self.push({"t": "L", "c": child, "p": ident, "n": len(listed)})
+                for position, item in enumerate(listed):
+                    self.scope(child, item, ident, position)
+        return ident
+
+    def organisations(self) -> None:
+        """Related organisations and their control links, for the chain's derivation."""
+        for index, item in enumerate(self.related):
+            if not isinstance(item, Mapping):
+                raise enc.UndecidableError("a related organisation is not a mapping")
+            fact: dict[str, Any] = {
+                "t": "ro",
+                "i": index,
+                "r": [enc.element_token(r) for r in _listed(item.get("relations") or [])],
+            }
+            if item.get("id") is not None:
+                fact["o"] = enc.element_token(item["id"])
+            self.push(fact)
+            for controller in _listed(item.get("controlled_by") or []):
+                self.push({"t": "cb", "d": index, "c": enc.element_token(controller)})
+        self.push({"t": "g", "r": len(self.related)})
+
+    def verdict(self, node: int, scope: int, value: int) -> None:
+        known = self.verdicts.setdefault((node, scope), value)
+        if known != value:
+            raise EngineError(f"node {node} decided both ways in scope {scope}")
+        parent, index = self.meta[scope]
+        self.push({"t": "v", "n": node, "p": scope, "pp": parent, "i": index, "v": value})
+
+    # -- actions -------------------------------------------------------------------------
+
+    def act(self, message: dict[str, Any]) -> None:
+        """Run the action of one rule match."""
+        ((name, match),) = message.items()
+        action = self.program.actions[name]
+        op = action[0]
+        self.actions += 1
+        if op == "emit":
+            _, node, value, alias, where = action
+            self.verdict(node, 0 if where == "root" else match[alias][where], value)
+        elif op == "copy":
+            _, node, scope_alias, value_alias, negated = action
+            self.verdict(node, match[scope_alias]["p"], match[value_alias]["v"] ^ negated)
+        elif op == "zstart":
+            scope = 0 if action[2] is None else match[action[2]]["p"]
+            self.push({"t": "z", "n": action[1], "p": scope, "k": 0})
+        elif op == "zstep":
+            prefix = match[action[2]]
+            self.push({"t": "z", "n": action[1], "p": prefix["p"], "k": prefix["k"] + 1})
+        elif op == "member":
+            self.member(match[action[1]]["i"])
+        elif op == "outside":
+            self.push({"t": "nm", "i": match[action[1]]["i"]})
+        elif op != "noop":
+            raise EngineError(f"internal: unknown action {op}")
+
+    def member(self, index: int) -> None:
+        if index in self.members:
+            return
+        self.members.add(index)
+        self.push({"t": "cm", "i": index})
+        if self.program.chain_kind is not None:
+            self.scope(self.program.chain_kind, self.related[index], -1, index)
+
+    def drain(self) -> None:
+        """Run rule matches until none is left (a fixpoint).
+
+        The facts the actions derive are asserted together once the agenda is empty, and
+        the agenda is drained again, until an agenda yields no new fact.
+        """
+        while True:
+            self.flush()
+            if self.state is None:
+                return
+            started = self.engine.start_action_for_state(self.handle, self.state)
+            message = started[1] if started else None
+            while message:
+                try:
+                    self.act(json.loads(message))
+                except BaseException:
+                    self.engine.abandon_action(self.handle, self.state)
+                    raise
+                message = self.engine.complete_and_start_action(self.handle, self.state)
+            if not self.pending:
+                return
+
+    def aggregates(self) -> None:
+        chain = tuple(ChainLink(i, ()) for i in sorted(self.members))
+        evaluator = Evaluator(FactBase(self.facts.data, chain))
+        for kind, ident, value in self.scopes:
+            for fid, node, offset in self.program.kinds[kind].aggregates:
+                total, complete, _ = evaluator.sum_bounds(node, value)
+                low, high = enc.scaled(total, enc.scale_of(node.threshold), offset)
+                self.push(
+                    {
+                        "t": "x",
+                        "f": fid,
+                        "p": ident,
+                        "a": low,
+                        "b": high,
+                        "c": "y" if complete else "n",
+                    }
+                )
+
+    def run(self) -> dict[str, Verdict]:
+        """Evaluate every target. The caller deletes the state (``self.state``)."""
+        self.push({"t": "o"})  # the sentinel: a rule fires in every session
+        self.drain()
+        self.scope(0, self.facts.data, -1, -1)
+        if self.program.chain:
+            self.organisations()
+        self.drain()
+        if self.program.chain:
+            self.push({"t": "cl"})
+        self.aggregates()
+        self.drain()
+        return {
+            key: _VERDICT[
+                None if (found := self.verdicts.get((node, 0))) is None else found ^ negated
+            ]
+            for key, (node, negated) in self.program.roots.items()
+        }
