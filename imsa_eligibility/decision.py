@@ -180,27 +180,34 @@ def evaluate(
     facts = facts_from_profile(profile, loaded.document)
     wanted = [str(n) for n in (nations if nations is not None else profile.organisation.nations)]
     ordered = [str(n) for n in NATION_ORDER if str(n) in wanted]
-    verdicts = engine.decide(facts) if engine is not None else None
+    applicable = {
+        nation: [
+            variant
+            for rule in ruleset.rules
+            if rule.applies(nation, as_of)
+            and (variant := ruleset.variant(rule.id, nation)) is not None
+        ]
+        for nation in ordered
+    }
+    keys = [variant.key for variants in applicable.values() for variant in variants]
+    verdicts = engine.decide(facts, keys) if engine is not None else None
     evaluator = Evaluator(facts)
     located: dict[int, tuple[EvidenceItem, ...]] = {}  # outcomes are shared across nations
     results = []
-    for nation in ordered:
+    for nation, variants in applicable.items():
         findings = []
-        for rule in ruleset.rules:
-            variant = ruleset.variant(rule.id, nation)
-            if variant is None or not rule.applies(nation, as_of):
-                continue
+        for variant in variants:
             outcome = evaluator.decide(variant.node)
-            evidence = located.get(id(outcome))
-            if evidence is None:
-                evidence = tuple(_item(facts, loaded.file, e) for e in outcome.evidence)
-                located[id(outcome)] = evidence
             if verdicts is not None and verdicts.get(variant.key) != outcome.verdict:
                 raise EngineError(
                     f"the {engine.name if engine else ''} engine decided "
                     f"{verdicts.get(variant.key)} for {variant.key} but the native evaluator "
                     f"decided {outcome.verdict}; no decision is reported"
                 )
+            evidence = located.get(id(outcome))
+            if evidence is None:
+                evidence = tuple(_item(facts, loaded.file, e) for e in outcome.evidence)
+                located[id(outcome)] = evidence
             findings.append(_finding(variant, outcome, evidence, ruleset))
         to_provide = tuple(
             dict.fromkeys(

@@ -39,7 +39,7 @@ import importlib
 import itertools
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from types import ModuleType
 
 from ..errors import EngineError
@@ -99,11 +99,16 @@ class DurableEngine(Engine):
     name = "durable"
 
     def __init__(self) -> None:
-        self._program: Program | None = None
-        self._handle = 0
+        self._targets: tuple[Target, ...] = ()
+        self._compiled: dict[frozenset[str] | None, tuple[Program, int]] = {}
 
     def prepare(self, targets: Sequence[Target]) -> None:
         """Compile ``targets`` and register the ruleset (once per process and content)."""
+        self._targets = tuple(targets)
+        self._compiled = {None: self._register(self._targets)}
+
+    @staticmethod
+    def _register(targets: Sequence[Target]) -> tuple[Program, int]:
         module = _require()
         program = compile_targets(targets)
         with _LOCK:
@@ -114,16 +119,28 @@ class DurableEngine(Engine):
                 except Exception as error:
                     raise EngineError(f"durable_rules refused the ruleset: {error}") from error
                 _RULESETS[program.name] = handle
-        self._program, self._handle = program, handle
+        return program, handle
 
-    def decide(self, facts: FactBase) -> dict[str, Verdict]:
-        """The verdict of every prepared target, decided in a fresh durable_rules session."""
-        if self._program is None:
+    def _program_for(self, keys: Collection[str] | None) -> tuple[Program, int]:
+        """The ruleset deciding just ``keys`` (compiled once per set of keys)."""
+        wanted = None if keys is None else frozenset(keys)
+        if wanted is not None and wanted >= {t.key for t in self._targets}:
+            wanted = None
+        found = self._compiled.get(wanted)
+        if found is None:
+            chosen = [t for t in self._targets if wanted is None or t.key in wanted]
+            found = self._compiled[wanted] = self._register(chosen)
+        return found
+
+    def decide(self, facts: FactBase, keys: Collection[str] | None = None) -> dict[str, Verdict]:
+        """The verdict of the targets named by ``keys`` (default: all), decided in a fresh
+        durable_rules session of a ruleset holding just those targets."""
+        if not self._compiled:
             self.prepare(())
-        assert self._program is not None
+        program, handle = self._program_for(keys)
         module = _require()
         with _LOCK:
-            run = Evaluation(module, self._handle, self._program, facts, f"imsa-{next(_SESSIONS)}")
+            run = Evaluation(module, handle, program, facts, f"imsa-{next(_SESSIONS)}")
             failed = True
             try:
                 verdicts = run.run()
@@ -137,7 +154,7 @@ class DurableEngine(Engine):
             finally:
                 if run.state is not None:
                     try:
-                        module.delete_state(self._handle, run.sid)
+                        module.delete_state(handle, run.sid)
                     except Exception as error:
                         if not failed:
                             raise EngineError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..rules.ast import Node, Verdict
@@ -28,5 +28,5 @@ class Engine(ABC):
         """Compile ``targets`` once; later calls to :meth:`decide` use the same targets."""
 
     @abstractmethod
-    def decide(self, facts: FactBase) -> dict[str, Verdict]:
-        """The verdict of every prepared target (by key) for one profile's facts."""
+    def decide(self, facts: FactBase, keys: Collection[str] | None = None) -> dict[str, Verdict]:
+        """The verdict of the prepared targets named by ``keys`` (default: all), by key."""

@@ -6,7 +6,7 @@ per-condition evidence in explanations, and the engine wherever durable_rules ca
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -248,7 +248,11 @@ class NativeEngine(Engine):
         """Keep the targets; the native engine needs no compilation."""
         self._targets = tuple(targets)
 
-    def decide(self, facts: FactBase) -> dict[str, Verdict]:
-        """The verdict of every prepared target."""
+    def decide(self, facts: FactBase, keys: Collection[str] | None = None) -> dict[str, Verdict]:
+        """The verdict of the prepared targets named by ``keys`` (default: all)."""
         evaluator = Evaluator(facts)
-        return {t.key: evaluator.decide(t.node).verdict for t in self._targets}
+        return {
+            t.key: evaluator.decide(t.node).verdict
+            for t in self._targets
+            if keys is None or t.key in keys
+        }
