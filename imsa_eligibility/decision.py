@@ -17,7 +17,7 @@ from . import __version__
 from .engine.evidence import Evidence, Outcome
 from .engine.facts import FactBase, facts_from_profile
 from .engine.interface import Engine
-from .engine.native import Evaluator
+from .engine.native import Evaluator, NativeEngine
 from .errors import EngineError
 from .profile.enums import NATION_ORDER
 from .profile.load import LoadedProfile
@@ -190,7 +190,10 @@ def evaluate(
         for nation in ordered
     }
     keys = [variant.key for variants in applicable.values() for variant in variants]
-    verdicts = engine.decide(facts, keys) if engine is not None else None
+    # The native evaluator below decides every verdict with its evidence; another engine
+    # decides them again on its own, and the two must agree.
+    second = engine is not None and not isinstance(engine, NativeEngine)
+    verdicts = engine.decide(facts, keys) if second and engine is not None else None
     evaluator = Evaluator(facts)
     located: dict[int, tuple[EvidenceItem, ...]] = {}  # outcomes are shared across nations
     results = []
