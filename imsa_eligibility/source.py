@@ -296,6 +296,12 @@ def _decode(file: str, raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _refused(
+    file: str, message: str, hint: str, line: int = 1, column: int = 1, path: str = ""
+) -> DocumentError:
+    return DocumentError([Problem(file, line, column, path, message, hint)])
+
+
 def parse_text(
     file: str,
     raw: bytes,
@@ -310,21 +316,15 @@ def parse_text(
     single values (duplicate keys, forbidden tags) are collected and raised together.
     """
     if len(raw) > max_bytes:
-        raise DocumentError(
-            [
-                Problem(
-                    file,
-                    1,
-                    1,
-                    "",
-                    f"the file is too large ({len(raw):,} bytes; the limit is {max_bytes:,})",
-                    "a profile or rule file is a few kilobytes; split it or "
-                    "check that this is the right file",
-                )
-            ]
+        raise _refused(
+            file,
+            f"the file is too large ({len(raw):,} bytes; the limit is {max_bytes:,})",
+            "a profile or rule file is a few kilobytes; split it "
+            "or check that this is the right file",
         )
     text = _decode(file, raw)
     sha = hashlib.sha256(raw).hexdigest()
+    too_deep = ("the document is nested too deeply", f"use at most {max_depth} levels")
     try:
         loader = _Loader(text)
         try:
@@ -334,85 +334,46 @@ def parse_text(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "the text cannot be read"
-        raise DocumentError(
-            [
-                Problem(
-                    file,
-                    line,
-                    col,
-                    "",
-                    f"YAML syntax error: {what}",
-                    "check the indentation and punctuation on this line and the one before",
-                )
-            ]
+        raise _refused(
+            file,
+            f"YAML syntax error: {exc.problem or 'the text cannot be read'}",
+            "check the indentation and punctuation on this line and the one before",
+            line,
+            col,
         ) from None
     except yaml.YAMLError as exc:
-        raise DocumentError(
-            [Problem(file, 1, 1, "", f"YAML syntax error: {exc}", "check the file is YAML or JSON")]
+        raise _refused(
+            file, f"YAML syntax error: {exc}", "check the file is YAML or JSON"
         ) from None
     except RecursionError:
-        raise DocumentError(
-            [
-                Problem(
-                    file,
-                    1,
-                    1,
-                    "",
-                    "the document is nested too deeply",
-                    f"use at most {max_depth} levels",
-                )
-            ]
-        ) from None
+        raise _refused(file, *too_deep) from None
     if root is None:
-        raise DocumentError(
-            [Problem(file, 1, 1, "", "the file is empty", "start from profiles/TEMPLATE.yaml")]
-        )
+        raise _refused(file, "the file is empty", "start from profiles/TEMPLATE.yaml")
     builder = _Builder(file, max_depth, max_values)
     try:
         data = builder.build(root, ())
     except _TooBigError as big:
         mark = _first_alias(text) or big.node.start_mark
-        raise DocumentError(
-            [
-                Problem(
-                    file,
-                    mark.line + 1,
-                    mark.column + 1,
-                    "",
-                    f"the document expands to more "
-                    f"than {max_values:,} values, probably through YAML aliases (*name)",
-                    "write the values out; an alias bomb is refused rather than expanded",
-                )
-            ]
+        raise _refused(
+            file,
+            f"the document expands to more than {max_values:,} values, "
+            "probably through YAML aliases (*name)",
+            "write the values out; an alias bomb is refused rather than expanded",
+            mark.line + 1,
+            mark.column + 1,
         ) from None
     except _TooDeepError as deep:
         mark = deep.node.start_mark
-        raise DocumentError(
-            [
-                Problem(
-                    file,
-                    mark.line + 1,
-                    mark.column + 1,
-                    format_path(deep.path[:3]) + "...",
-                    f"the document is nested too deeply (more than {max_depth} levels)",
-                    "check the indentation: a profile is only a few levels deep",
-                )
-            ]
+        raise _refused(
+            file,
+            f"the document is nested too deeply (more than {max_depth} levels)",
+            "check the indentation: a profile is only a few levels deep",
+            mark.line + 1,
+            mark.column + 1,
+            format_path(deep.path[:3]) + "...",
         ) from None
     except RecursionError:
-        raise DocumentError(
-            [
-                Problem(
-                    file,
-                    1,
-                    1,
-                    "",
-                    "the document is nested too deeply",
-                    f"use at most {max_depth} levels",
-                )
-            ]
-        ) from None
+        raise _refused(file, *too_deep) from None
     if builder.problems:
         raise DocumentError(builder.problems)
     return Document(file, data, sha, builder.positions, builder.key_positions)
