@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from imsa_eligibility.decision import Decision
 from imsa_eligibility.errors import Problem
@@ -32,9 +34,23 @@ _STYLES = {
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+_MARKED = re.compile(r"\x00(\w+)\x01(.*?)\x02", re.S)
+
+
 def _mark(text: str, style: str) -> str:
-    name = _STYLES.get(style)
-    return f"[{name}]{escape(text)}[/]" if name else escape(text)
+    """Wrap a styled piece in control characters that :func:`_styled` turns into style."""
+    return f"\x00{style}\x01{text}\x02"
+
+
+def _styled(marked: str) -> Text:
+    """Rich text from marked text: literal text stays literal (``[policing]`` included)."""
+    out, last = Text(), 0
+    for match in _MARKED.finditer(marked):
+        out.append(marked[last : match.start()])
+        out.append(match.group(2), style=_STYLES.get(match.group(1), ""))
+        last = match.end()
+    out.append(marked[last:])
+    return out
 
 
 def emit(
@@ -45,7 +61,7 @@ def emit(
 
     if output is None and fmt == "text" and sys.stdout.isatty():
         Console(highlight=False, soft_wrap=True).print(
-            render_text(decisions, errors, mark=_mark), end=""
+            _styled(render_text(decisions, errors, mark=_mark)), end=""
         )
         return
     write(FORMATS[fmt](decisions, errors), output)
@@ -68,4 +84,4 @@ def notice(message: str) -> None:
 def problems(found: Sequence[Problem]) -> None:
     """Located problems on stderr, one a line."""
     for problem in found:
-        stderr.print(_mark("error", "error") + ": " + escape(problem.render()))
+        stderr.print(_styled(_mark("error", "error") + ": " + problem.render()))

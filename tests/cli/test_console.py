@@ -1,0 +1,29 @@
+"""Colour on a terminal never eats text: list values in brackets survive styling."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cli.console import _mark, _styled
+from imsa_eligibility.decision import evaluate
+from imsa_eligibility.profile import load_profile
+from imsa_eligibility.report import render_text
+from imsa_eligibility.rules.load import load_ruleset
+from tests.conftest import EXAMPLES, ROOT
+
+
+def test_styled_text_keeps_brackets_and_styles_marked_words() -> None:
+    styled = _styled("value = [policing] " + _mark("ineligible", "ineligible") + " [x]")
+    assert styled.plain == "value = [policing] ineligible [x]"
+    assert [str(span.style) for span in styled.spans] == ["bold red"]
+
+
+def test_styled_report_reads_the_same_as_the_plain_one() -> None:
+    decision = evaluate(
+        load_profile(EXAMPLES / "police-force.yaml"),
+        load_ruleset(ROOT / "rules"),
+        as_of=dt.date(2026, 11, 28),
+    )
+    plain = render_text([decision], [])
+    assert _styled(render_text([decision], [], mark=_mark)).plain == plain
+    assert "organisation.functions = [policing]" in plain
