@@ -57,9 +57,5 @@ class RuleFileError(ImsaError):
     """A rule file could not be read, does not match the rule schema, or fails the lint."""
 
 
-class WaiverError(ImsaError):
-    """A waiver file could not be read or holds an invalid or expired waiver."""
-
-
 class EngineError(Exception):
     """A rule engine failed; the evaluation is never reported as a decision."""

@@ -8,9 +8,6 @@ from typing import Any
 
 from .ast import Node
 
-Effect = str  # exclude | refer | condition | advise
-EFFECT_ORDER = ("exclude", "refer", "condition", "advise")
-
 
 @dataclass(frozen=True)
 class NamedList:
