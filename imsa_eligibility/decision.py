@@ -173,8 +173,8 @@ def evaluate(
 ) -> Decision:
     """Decide ``loaded`` against ``ruleset`` for ``nations`` (default: the profile's own).
 
-    ``engine`` must have been prepared with :func:`targets` of this rule set; when None, the
-    native evaluator decides.
+    ``engine`` must have been prepared with a ``Target`` for every variant of this rule
+    set (see :func:`.engine.make_engine`); when None, the native evaluator decides alone.
     """
     profile = loaded.profile
     facts = facts_from_profile(profile, loaded.document)
@@ -192,8 +192,8 @@ def evaluate(
     keys = [variant.key for variants in applicable.values() for variant in variants]
     # The native evaluator below decides every verdict with its evidence; another engine
     # decides them again on its own, and the two must agree.
-    second = engine is not None and not isinstance(engine, NativeEngine)
-    verdicts = engine.decide(facts, keys) if second and engine is not None else None
+    other = None if engine is None or isinstance(engine, NativeEngine) else engine
+    verdicts = other.decide(facts, keys) if other is not None else None
     evaluator = Evaluator(facts)
     located: dict[int, tuple[EvidenceItem, ...]] = {}  # outcomes are shared across nations
     results = []
@@ -201,9 +201,13 @@ def evaluate(
         findings = []
         for variant in variants:
             outcome = evaluator.decide(variant.node)
-            if verdicts is not None and verdicts.get(variant.key) != outcome.verdict:
+            if (
+                other is not None
+                and verdicts is not None
+                and (verdicts.get(variant.key) != outcome.verdict)
+            ):
                 raise EngineError(
-                    f"the {engine.name if engine else ''} engine decided "
+                    f"the {other.name} engine decided "
                     f"{verdicts.get(variant.key)} for {variant.key} but the native evaluator "
                     f"decided {outcome.verdict}; no decision is reported"
                 )
