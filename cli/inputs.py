@@ -15,7 +15,19 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     problems = []
     for path in paths:
         if path.is_dir():
-            files.update(p for p in path.rglob("*") if p.is_file() and p.suffix in PROFILE_SUFFIXES)
+            found = [p for p in path.rglob("*") if p.is_file() and p.suffix in PROFILE_SUFFIXES]
+            if not found:
+                problems.append(
+                    Problem(
+                        str(path),
+                        1,
+                        1,
+                        "",
+                        "the folder holds no profile (.yaml, .yml or .json) files",
+                        "check the path",
+                    )
+                )
+            files.update(found)
         elif path.is_file():
             files.add(path)
         else:

@@ -198,3 +198,9 @@ def test_output_file_gets_the_report(run_cli: Run, tmp_path: Path) -> None:
 def test_reports_are_byte_identical_across_runs(run_cli: Run) -> None:
     args = ("check", "profiles/examples", *AS_OF, "-o", "json")
     assert run_cli(*args).stdout == run_cli(*args).stdout
+
+
+def test_an_empty_folder_is_an_error_not_a_silent_pass(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 2
+    assert "holds no profile" in result.stdout
