@@ -76,6 +76,7 @@ class Evaluation:
     ) -> None:
         self.engine, self.handle, self.program, self.facts = engine, handle, program, facts
         self.sid = sid
+        self.sid_json = _dumps(sid)
         self.state: int | None = None
         self.pending: list[str] = []
         self.seen: set[str] = set()
@@ -96,7 +97,10 @@ class Evaluation:
         derive the same fact again, so repeats are dropped here.
         """
         fact["sid"] = self.sid
-        text = _dumps(fact)
+        self.push_text(_dumps(fact))
+
+    def push_text(self, text: str) -> None:
+        """Queue a fact already written as JSON text (see :meth:`push`)."""
         if text not in self.seen:
             self.seen.add(text)
             self.pending.append(text)
@@ -163,7 +167,11 @@ class Evaluation:
         if known != value:
             raise EngineError(f"node {node} decided both ways in scope {scope}")
         parent, index = self.meta[scope]
-        self.push({"t": "v", "n": node, "p": scope, "pp": parent, "i": index, "v": value})
+        # The hottest fact: written directly, exactly as _dumps would write it.
+        self.push_text(
+            f'{{"t":"v","n":{int(node)},"p":{int(scope)},"pp":{int(parent)},"i":{int(index)},'
+            f'"v":{int(value)},"sid":{self.sid_json}}}'
+        )
 
     # -- actions -------------------------------------------------------------------------
 
