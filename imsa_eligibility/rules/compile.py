@@ -7,7 +7,8 @@ sum gets a did-you-mean; an operator that does not fit the fact's kind says whic
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -63,6 +64,7 @@ class Context:
     derived: Mapping[str, Derived]
     derived_docs: Mapping[str, tuple[Document, PathKey]]
     problems: list[tuple[Document, PathKey, str, str]]
+    known_parameters: Collection[str] = ()
 
     def fail(self, path: PathKey, message: str, hint: str, doc: Document | None = None) -> None:
         """Record a problem (deduplicated later across nations)."""
@@ -157,19 +159,10 @@ def _derived(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> No
         return None
     spec = ctx.derived[name]
     doc, base = ctx.derived_docs[name]
-    fact = _fact(
-        spec.over,
-        Context(
-            doc, ctx.nation, ctx.lists, ctx.parameters, ctx.derived, ctx.derived_docs, ctx.problems
-        ),
-        (*base, "over"),
-        "",
-    )
+    sub = dataclasses.replace(ctx, doc=doc)  # problems in the sum point at ruleset.yaml
+    fact = _fact(spec.over, sub, (*base, "over"), "")
     if fact is None or fact.scope is None:
         return None
-    sub = Context(
-        doc, ctx.nation, ctx.lists, ctx.parameters, ctx.derived, ctx.derived_docs, ctx.problems
-    )
     summed = _fact(spec.sum, sub, (*base, "sum"), fact.scope)
     if summed is None:
         return None
@@ -202,13 +195,19 @@ def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any]:
         return True, list(named.values)
     if isinstance(value, dict) and "param" in value:
         name = value["param"]
+        if name in ctx.known_parameters and name not in ctx.parameters:
+            ctx.fail(
+                (*path, "param"),
+                f"the parameter '{name}' has no value for {ctx.nation}",
+                f"add {ctx.nation} under its by_nation in ruleset.yaml, or leave "
+                f"{ctx.nation} out of the rule's nations",
+            )
+            return False, None
         if name not in ctx.parameters:
             ctx.fail(
                 (*path, "param"),
-                f"there is no parameter '{name}' for {ctx.nation}",
-                did_you_mean(str(name), ctx.parameters, noun="parameter")
-                if name not in ctx.parameters
-                else "",
+                f"there is no parameter '{name}'",
+                did_you_mean(str(name), ctx.known_parameters or ctx.parameters, noun="parameter"),
             )
             return False, None
         return True, ctx.parameters[name]

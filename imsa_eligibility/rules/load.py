@@ -298,7 +298,7 @@ def _variant(
                 )
             )
         values[name] = value
-    ctx = Context(doc, nation, lists, values, derived, derived_docs, problems)
+    ctx = Context(doc, nation, lists, values, derived, derived_docs, problems, tuple(parameters))
     node = compile_condition(rule.when, ctx, (*base, "when"))
     texts = {}
     for name in ("title", "because", "remedy", "source"):
