@@ -122,18 +122,24 @@ _PLAIN = {
 }
 
 
-def _loc(err: ErrorDetails) -> PathKey:
-    # Drop union/function tags pydantic inserts (e.g. 'function-before[...]', 'bool').
+def _loc(err: ErrorDetails, data: Any) -> PathKey:
+    """The error's path in the document, without the union and validator tags pydantic
+    inserts (``function-before[...]``, ``bool``): a part counts only if the document has it,
+    or if it is the missing field itself."""
     loc: list[str | int] = []
-    for part in err["loc"]:
-        if isinstance(part, str) and ("[" in part or part in {"bool", "int", "str", "none"}):
+    parts = err["loc"]
+    node = data
+    for position, part in enumerate(parts):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            node = node[part]
+        elif not (err["type"] == "missing" and position == len(parts) - 1):
             continue
         loc.append(part)
     return tuple(loc)
 
 
 def _problem(doc: Document, err: ErrorDetails) -> Problem:
-    loc = _loc(err)
+    loc = _loc(err, doc.data)
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
@@ -172,7 +178,7 @@ def _problem(doc: Document, err: ErrorDetails) -> Problem:
             "use 2 to 63 lower-case letters, digits and hyphens, starting with a "
             "letter or digit (northshire-trust)",
         )
-    if kind == "too_short" and loc[-1] == "nations":
+    if kind == "too_short" and loc[-1:] == ("nations",):
         return doc.problem(
             loc,
             "no nation given",
