@@ -130,7 +130,10 @@ def _loc(err: ErrorDetails, data: Any) -> PathKey:
     parts = err["loc"]
     node = data
     for position, part in enumerate(parts):
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        present = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if present:
             node = node[part]
         elif not (err["type"] == "missing" and position == len(parts) - 1):
             continue
