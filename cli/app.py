@@ -170,6 +170,9 @@ def main() -> None:
         app()
     except SystemExit:
         raise
+    except console.OutputError as exc:
+        console.notice(f"error: {exc}; check the --output path")
+        sys.exit(INVALID)
     except KeyboardInterrupt:
         console.notice("interrupted")
         sys.exit(130)

@@ -73,7 +73,14 @@ def write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write {output}: {exc.strerror}") from None
+
+
+class OutputError(Exception):
+    """The report could not be written where the user asked (exit code 2)."""
 
 
 def notice(message: str) -> None:

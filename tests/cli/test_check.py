@@ -204,3 +204,10 @@ def test_an_empty_folder_is_an_error_not_a_silent_pass(run_cli: Run, tmp_path: P
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 2
     assert "holds no profile" in result.stdout
+
+
+def test_unwritable_output_is_a_usage_error(run_cli: Run) -> None:
+    result = run_cli("check", EX + "police-force.yaml", "--output", "/nonexistent/dir/r.txt")
+    assert result.returncode == 2
+    assert "cannot write /nonexistent/dir/r.txt" in result.stderr
+    assert "Traceback" not in result.stderr
