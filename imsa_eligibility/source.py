@@ -200,7 +200,7 @@ class _Builder:
             self._at(
                 node,
                 path,
-                f"the tag '{node.tag}' is not allowed",
+                f"the tag '{node.tag.replace(_STD, '!!')}' is not allowed",
                 "remove it: profiles and rule files hold plain values only, never code",
             )
             return None

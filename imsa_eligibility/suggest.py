@@ -24,5 +24,5 @@ def did_you_mean(word: str, candidates: Iterable[str], *, noun: str = "one") -> 
     if guess is not None:
         return f"did you mean '{guess}'?"
     if len(pool) <= 12:
-        return f"use {noun} of: " + ", ".join(pool)
+        return f"use one of these {noun}s: " + ", ".join(pool)
     return f"see the schema for the allowed {noun}s"

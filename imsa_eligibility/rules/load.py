@@ -300,11 +300,14 @@ def _variant(
         values[name] = value
     ctx = Context(doc, nation, lists, values, derived, derived_docs, problems, tuple(parameters))
     node = compile_condition(rule.when, ctx, (*base, "when"))
+    known = set(parameters)
     texts = {}
     for name in ("title", "because", "remedy", "source"):
         text = getattr(override, name) or getattr(rule, name)
         for placeholder in _PLACEHOLDER.findall(text):
-            if placeholder not in values and placeholder not in _TEXT_PLACEHOLDERS:
+            if placeholder in _TEXT_PLACEHOLDERS or placeholder in values:
+                continue
+            if placeholder in known:  # a parameter, but without a value for this nation
                 where = (
                     (*base, "overrides", nation, name) if getattr(override, name) else (*base, name)
                 )
@@ -312,11 +315,20 @@ def _variant(
                     (
                         doc,
                         where,
-                        f"the text names '{{{placeholder}}}', which is not "
-                        f"a parameter for {nation}",
-                        did_you_mean(placeholder, [*values, *_TEXT_PLACEHOLDERS], noun="parameter"),
+                        f"the text names '{{{placeholder}}}', which has no value for {nation}",
+                        f"add {nation} under its by_nation in ruleset.yaml",
                     )
                 )
+                continue
+            where = (*base, "overrides", nation, name) if getattr(override, name) else (*base, name)
+            problems.append(
+                (
+                    doc,
+                    where,
+                    f"the text names '{{{placeholder}}}', which is not a parameter",
+                    did_you_mean(placeholder, [*known, *_TEXT_PLACEHOLDERS], noun="parameter"),
+                )
+            )
         texts[name] = _fill(text, nation, values, labels)
     if node is None:
         return None

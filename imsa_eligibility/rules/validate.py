@@ -62,7 +62,8 @@ def schema_problems(doc: Document) -> list[Problem]:
                 "and parameters)"
             )
         )
-        return [doc.problem(("kind",), f"unknown or missing kind {kind!r}", hint, key=True)]
+        what = f"unknown kind {kind!r}" if kind is not None else "the file has no 'kind'"
+        return [doc.problem(("kind",), what, hint, key=True)]
     problems: list[Problem] = []
     for error in _validators()[kind].iter_errors(data):
         problems += _explain(doc, error)
