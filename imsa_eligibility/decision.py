@@ -108,6 +108,8 @@ def nation_outcome(findings: Sequence[Finding]) -> str:
 
 
 def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, str | bool | int):
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):

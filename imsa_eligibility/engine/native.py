@@ -25,7 +25,7 @@ def lookup(scope: Mapping[str, Any] | None, path: Sequence[str]) -> Any:
     """The value at ``path`` below ``scope``; None when it or any parent is unknown."""
     value: Any = scope
     for part in path:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):  # facts are plain dicts (Mapping checks are slow)
             return None
         value = value.get(part)
     return value
