@@ -28,10 +28,6 @@ class ChainLink:
     index: int
     path: tuple[tuple[str, str], ...]
 
-    def describe(self) -> str:
-        """``applicant → holdings → Northshire Police``."""
-        return " → ".join(name for _, name in self.path)
-
 
 @dataclass(frozen=True)
 class FactBase:
