@@ -309,6 +309,12 @@ CURRENT_LAW = AllOf((Leaf(("current",), "is", True), Leaf(("functions",), "has_a
 SERVING = Quantified("some", ("people",), Quantified("some", ("affiliations",), CURRENT_LAW))
 
 
+def serving_police(current: bool | None) -> dict[str, Any]:
+    """BASE whose first person has one police affiliation, ``current`` as given."""
+    affiliation = {"organisation": "Police", "functions": ["policing"], "current": current}
+    return data(people=[{**BASE["people"][0], "affiliations": [affiliation]}])
+
+
 @pytest.mark.parametrize(
     ("name", "node", "facts", "expected"),
     [
@@ -386,43 +392,13 @@ SERVING = Quantified("some", ("people",), Quantified("some", ("affiliations",), 
         (
             "nested: a current law affiliation",
             SERVING,
-            data(
-                **{
-                    "people": [
-                        {
-                            **BASE["people"][0],
-                            "affiliations": [
-                                {
-                                    "organisation": "Police",
-                                    "functions": ["policing"],
-                                    "current": True,
-                                }
-                            ],
-                        }
-                    ]
-                }
-            ),
+            serving_police(current=True),
             T,
         ),
         (
             "nested: unknown currency",
             SERVING,
-            data(
-                **{
-                    "people": [
-                        {
-                            **BASE["people"][0],
-                            "affiliations": [
-                                {
-                                    "organisation": "Police",
-                                    "functions": ["policing"],
-                                    "current": None,
-                                }
-                            ],
-                        }
-                    ]
-                }
-            ),
+            serving_police(current=None),
             U,
         ),
         (
