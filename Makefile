@@ -1,29 +1,21 @@
 # Two commands: `make demo` (set up, then decide the shipped examples) and
-# `make test` (set up with the dev extra, then ruff, mypy --strict and pytest).
+# `make test` (set up, then ruff, mypy --strict and pytest).
+#
+# Setting up is one editable install of the project with its dev extra into .venv: source
+# and rule edits take effect without reinstalling, so only a change to pyproject.toml (new
+# dependencies, entry points) installs again.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-DEVSTAMP := $(VENV)/.installed-dev
+STAMP := $(VENV)/.installed-editable
 
 .PHONY: demo test lint typecheck pytest bench clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-
-# The CLI is installed under the import name imsa_eligibility_cli (a path rewrite that
-# editable installs cannot do), so the project is installed as a wheel and reinstalled
-# whenever a source or rule file changes.
-SOURCES := pyproject.toml $(shell find imsa_eligibility cli rules -name '*.py' -o -name '*.yaml' 2>/dev/null)
-
-$(STAMP): $(SOURCES) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet .
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
-
-$(DEVSTAMP): $(SOURCES) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet '.[dev]'
-	touch $(STAMP) $(DEVSTAMP)
 
 demo: $(STAMP)
 	$(BIN)/imsa-eligibility validate profiles/examples profiles/TEMPLATE.yaml
@@ -31,14 +23,14 @@ demo: $(STAMP)
 	  if [ $$rc -eq 1 ] || [ $$rc -eq 2 ]; then exit $$rc; fi; \
 	  echo "demo: decisions made (exit code $$rc reflects the most severe outcome)"
 
-lint: $(DEVSTAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(DEVSTAMP)
+typecheck: $(STAMP)
 	$(BIN)/mypy imsa_eligibility cli tests bench
 
-pytest: $(DEVSTAMP)
+pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -47,4 +39,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

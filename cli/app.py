@@ -1,72 +1,44 @@
-"""The ``imsa-eligibility`` command: check, validate, schema (and rules subcommands)."""
+"""The ``imsa-eligibility`` command: check, validate, template, schema (and rules subcommands)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from imsa_eligibility.errors import ImsaError
+
 from . import console
 from .exitcodes import BY_OUTCOME, INTERNAL, INVALID, OK
+from .params import Command, Engine, Format, Group, NationName, SchemaName, listing, parser
 
 app = typer.Typer(
     name="imsa-eligibility",
     help="Decide whether an organisation may employ an Independent Modern Slavery Advocate "
     "(IMSA), nation by nation, and explain every decision.",
+    cls=Group,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
-
-class Format(StrEnum):
-    """Report formats."""
-
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-
-
-class EngineName(StrEnum):
-    """Rule engines."""
-
-    durable = "durable"
-    native = "native"
-
-
-class SchemaName(StrEnum):
-    """Published schemas."""
-
-    profile = "profile"
-    rules = "rules"
-
-
 PathsArg = Annotated[
-    list[Path], typer.Argument(help="Profile files or folders of them.", show_default=False)
+    list[Path],
+    typer.Argument(help="Profile files or folders of them.", metavar="PATH", show_default=False),
+]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "-o", "--format", help="Report format.", parser=parser(Format, "format", "--format")
+    ),
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", help="Write the report to FILE.", metavar="FILE")
 ]
-
-
-def _nations(values: list[str] | None) -> list[str] | None:
-    from imsa_eligibility.profile.enums import Nation
-    from imsa_eligibility.suggest import did_you_mean
-
-    if not values:
-        return None
-    allowed = [str(n) for n in Nation]
-    for value in values:
-        if value not in allowed:
-            raise typer.BadParameter(
-                f"unknown nation '{value}': {did_you_mean(value, allowed, noun='nation')}",
-                param_hint="--nation",
-            )
-    return values
+TEXT = Format["text"]
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -80,34 +52,64 @@ def _as_of(value: str | None) -> dt.date:
         ) from None
 
 
-@app.command()
+def _version(value: bool) -> None:
+    if value:
+        from imsa_eligibility import __version__
+
+        console.write(f"imsa-eligibility {__version__}\n", None)
+        raise typer.Exit(OK)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the tool's version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Options of the command itself (the commands' own follow each command)."""
+
+
+@app.command(cls=Command)
 def check(
     paths: PathsArg,
     nation: Annotated[
-        list[str] | None,
+        list[NationName] | None,
         typer.Option(
             "--nation",
             help="Decide for this nation instead of the profile's own (repeatable): "
-            "england, wales, scotland, northern_ireland.",
+            f"{listing(NationName)}.",
+            metavar="NATION",
+            parser=parser(NationName, "nation", "--nation"),
         ),
     ] = None,
     rules: Annotated[
         Path | None,
-        typer.Option("--rules", help="Rule set directory (default: the shipped reference rules)."),
+        typer.Option(
+            "--rules",
+            help="Rule set folder (default: the shipped reference rules).",
+            metavar="DIR",
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Decide as of this date, YYYY-MM-DD (default: today)."),
-    ] = None,
-    engine: Annotated[
-        EngineName | None,
         typer.Option(
-            "--engine", help="Rule engine (default: durable where it can run, else native)."
+            "--as-of",
+            help="Decide as of this date, YYYY-MM-DD (default: today).",
+            metavar="DATE",
         ),
     ] = None,
-    output_format: Annotated[
-        Format, typer.Option("-o", "--format", help="Report format.")
-    ] = Format.text,
+    engine: Annotated[
+        Engine | None,
+        typer.Option(
+            "--engine",
+            help="Rule engine (default: durable where it can run, else native).",
+            parser=parser(Engine, "engine", "--engine"),
+        ),
+    ] = None,
+    output_format: FormatOpt = TEXT,
     output: OutputOpt = None,
 ) -> None:
     """Decide each profile, per nation, and explain every decision."""
@@ -115,7 +117,7 @@ def check(
 
     code = run_check(
         paths,
-        nations=_nations(nation),
+        nations=[n.value for n in nation] if nation else None,
         rules=rules,
         as_of=_as_of(as_of),
         engine=engine.value if engine else None,
@@ -125,22 +127,31 @@ def check(
     raise typer.Exit(code)
 
 
-@app.command()
-def validate(
-    paths: PathsArg,
-    output_format: Annotated[
-        Format, typer.Option("-o", "--format", help="Report format.")
-    ] = Format.text,
-    output: OutputOpt = None,
-) -> None:
+@app.command(cls=Command)
+def validate(paths: PathsArg, output_format: FormatOpt = TEXT, output: OutputOpt = None) -> None:
     """Check profiles against the profile format (no decision). Exit 0 when all are valid."""
     from .validate import run_validate
 
     raise typer.Exit(run_validate(paths, fmt=output_format.value, output=output))
 
 
-@app.command()
-def schema(name: Annotated[SchemaName, typer.Argument(help="profile or rules")]) -> None:
+@app.command(cls=Command)
+def template() -> None:
+    """Print the commented profile template: save it, fill it in, then check it."""
+    from imsa_eligibility.resources import template_path
+
+    console.write(template_path().read_text(encoding="utf-8"), None)
+
+
+@app.command(cls=Command)
+def schema(
+    name: Annotated[
+        SchemaName,
+        typer.Argument(
+            help="Which schema.", metavar="NAME", parser=parser(SchemaName, "schema", "NAME")
+        ),
+    ],
+) -> None:
     """Print a JSON Schema (for editors and other tools)."""
     from imsa_eligibility.schemas import schema_text
 
@@ -156,20 +167,38 @@ def _add_rules() -> None:
 _add_rules()
 
 
-@app.command()
+@app.command(cls=Command)
 def version() -> None:
     """Print the tool's version."""
-    from imsa_eligibility import __version__
+    _version(True)
 
-    console.write(f"imsa-eligibility {__version__}\n", None)
+
+def _report(exc: ImsaError) -> int:
+    """Say what went wrong, once, in the words its kind calls for; return its exit code."""
+    code = exc.exit_code
+    if exc.problems:
+        console.problems(exc.problems)
+        if code == INTERNAL:
+            console.notice("internal error: the problem above is a bug. Please report this.")
+    elif code == INTERNAL:
+        console.notice(f"internal error: {exc}. Please report this.")
+    else:
+        console.notice(f"error: {exc}")
+    return code
 
 
 def main() -> None:
-    """Console-script entry point: never a traceback, exit 1 only for internal errors."""
+    """Console-script entry point: never a traceback, exit 1 only for internal errors.
+
+    Every :class:`~imsa_eligibility.errors.ImsaError` a command lets through is reported
+    here, with the exit code its kind carries (2 for bad input or usage, 1 for an engine).
+    """
     try:
         app()
     except SystemExit:
         raise
+    except ImsaError as exc:
+        sys.exit(_report(exc))
     except console.OutputError as exc:
         console.notice(f"error: {exc}; check the --output path")
         sys.exit(INVALID)

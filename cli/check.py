@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from imsa_eligibility.decision import Decision, evaluate
-from imsa_eligibility.engine import Target, default_engine, durable_ready, make_engine
+from imsa_eligibility.engine import default_engine, durable_ready, engine_for
 from imsa_eligibility.errors import EngineError, Problem, ProfileError, RuleFileError
 from imsa_eligibility.profile.load import load_profile
 from imsa_eligibility.rules.load import load_ruleset
+from imsa_eligibility.vocabulary import Outcome
 
 from . import console
-from .exitcodes import BY_OUTCOME, INTERNAL, INVALID, combine
+from .exitcodes import INTERNAL, INVALID, combine
 from .inputs import expand
 
 PROGRESS_FROM = 20
@@ -58,7 +59,7 @@ def run_check(
     except RuleFileError as exc:
         console.problems(exc.problems)
         return INVALID
-    runner = make_engine(engine, [Target(v.key, v.node) for v in ruleset.variants.values()])
+    runner = engine_for(engine, ruleset)
     files, errors = expand(paths)
     decisions: list[Decision] = []
     codes = [INVALID] if errors else []
@@ -73,10 +74,13 @@ def run_check(
             decision = evaluate(loaded, ruleset, nations=nations, as_of=as_of, engine=runner)
         except EngineError as exc:
             console.notice(f"internal error deciding {path}: {exc}")
+            errors.append(
+                Problem(str(path), 1, 1, "", f"internal error: {exc}", "please report this")
+            )
             codes.append(INTERNAL)
             continue
         decisions.append(decision)
-        codes.append(BY_OUTCOME[decision.outcome])
+        codes.append(decision.outcome.exit_code)
     errors = sorted(errors, key=lambda p: (p.file, p.line, p.column))
     console.emit(fmt, decisions, errors, output)
     _summary(decisions, errors, len(files))
@@ -84,10 +88,10 @@ def run_check(
 
 
 def _summary(decisions: list[Decision], errors: list[Problem], total: int) -> None:
-    counts: dict[str, int] = {}
+    counts: dict[Outcome, int] = {}
     for decision in decisions:
         counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
-    parts = [f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(counts.items())]
+    parts = [f"{n} {outcome.label}" for outcome, n in sorted(counts.items())]
     bad = len({e.file for e in errors})
     text = f"{len(decisions)} of {total} profiles decided" + (
         f": {', '.join(parts)}" if parts else ""

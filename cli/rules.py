@@ -9,18 +9,25 @@ import typer
 
 from . import console
 from .exitcodes import INVALID, OK
+from .params import Command, Engine, Group, parser
 
 app = typer.Typer(
-    help="Check and test a rule set (for policy staff editing rules/).", no_args_is_help=True
+    help="Check and test a rule set (for policy staff editing rules/).",
+    cls=Group,
+    no_args_is_help=True,
 )
 
 RulesOpt = Annotated[
     Path | None,
-    typer.Option("--rules", help="Rule set directory (default: the shipped reference rules)."),
+    typer.Option(
+        "--rules",
+        help="Rule set folder (default: the shipped reference rules).",
+        metavar="DIR",
+    ),
 ]
 
 
-@app.command()
+@app.command(cls=Command)
 def lint(rules: RulesOpt = None) -> None:
     """Load the rule set and report every problem with file:line:col (exit 2 if any)."""
     from imsa_eligibility.errors import RuleFileError
@@ -41,37 +48,57 @@ def lint(rules: RulesOpt = None) -> None:
     raise typer.Exit(OK)
 
 
-@app.command("test")
+@app.command("test", cls=Command)
 def run_tests(
     rules: RulesOpt = None,
-    cases: Annotated[Path, typer.Option(help="Folder of case files, one per rule.")] = Path(
-        "tests/rules/cases"
-    ),
+    cases: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of case files, one per rule (default: tests/cases in the rule set "
+            "folder).",
+            metavar="DIR",
+        ),
+    ] = None,
     base: Annotated[
-        Path, typer.Option(help="The compliant profile every case starts from.")
-    ] = Path("tests/rules/base-profile.yaml"),
+        Path | None,
+        typer.Option(
+            help="The compliant profile every case starts from (default: "
+            "tests/base-profile.yaml in the rule set folder).",
+            metavar="FILE",
+        ),
+    ] = None,
     engine: Annotated[
-        str | None, typer.Option(help="durable or native (default: durable where it can run)")
+        Engine | None,
+        typer.Option(
+            help="Rule engine (default: durable where it can run, else native).",
+            parser=parser(Engine, "engine", "--engine"),
+        ),
     ] = None,
 ) -> None:
     """Run the rules' test cases; print each failure with its file:line (exit 2 if any)."""
-    from imsa_eligibility.engine import default_engine, make_engine
-    from imsa_eligibility.errors import ProfileError, RuleFileError
-    from imsa_eligibility.rules.cases import run_case_file
+    # A broken rule set or base profile raises ImsaError: app.main reports it, exit 2.
+    from imsa_eligibility.engine import default_engine, durable_ready, make_engine
+    from imsa_eligibility.errors import ProfileError, UsageError
+    from imsa_eligibility.policy.casebook import run_case_file
+    from imsa_eligibility.resources import base_profile, cases_dir, rules_dir
     from imsa_eligibility.rules.load import load_ruleset
-    from imsa_eligibility.source import DocumentError, read_document
+    from imsa_eligibility.source import read_document
 
-    try:
-        ruleset = load_ruleset(rules)
-        base_doc = read_document(base)
-    except (RuleFileError, DocumentError) as exc:
-        console.problems(exc.problems)
-        raise typer.Exit(INVALID) from None
-    runner = make_engine(engine or default_engine(), [])
+    rules = rules if rules is not None else rules_dir()
+    cases = cases if cases is not None else cases_dir(rules)
+    base = base if base is not None else base_profile(rules)
+    name = engine.value if engine else default_engine()
+    if name == "durable" and not durable_ready():
+        raise UsageError(
+            "the durable engine cannot run on this Python (durable_rules 2.0.28 needs "
+            "Python < 3.13); use --engine native"
+        )
+    ruleset = load_ruleset(rules)
+    base_doc = read_document(base)
     files = sorted(cases.glob("*.yaml"))
     if not files:
-        console.notice(f"error: no case files in {cases}")
-        raise typer.Exit(INVALID)
+        raise UsageError(f"no case files in {cases}; give --cases a folder of them")
+    runner = make_engine(name, [])
     passed = failed = 0
     lines = []
     for path in files:

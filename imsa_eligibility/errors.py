@@ -42,11 +42,27 @@ class Problem:
 
 
 class ImsaError(Exception):
-    """Base of every error the library raises on purpose; carries located problems."""
+    """Base of every error the project raises on purpose.
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
-        super().__init__("; ".join(p.render() for p in self.problems))
+    ``problems`` locate the error in an input file where it has a location (empty where it
+    has none, e.g. an engine's internal failure). ``exit_code`` is what the command exits
+    with: 2 for invalid input or usage, 1 for an internal error. The CLI maps every
+    ``ImsaError`` to its exit code in one place.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem] | str) -> None:
+        if isinstance(problems, str):
+            self.problems: list[Problem] = []
+            super().__init__(problems)
+        else:
+            self.problems = sorted(problems)
+            super().__init__("; ".join(p.render() for p in self.problems))
+
+
+class DocumentError(ImsaError):
+    """A file could not be read as a document at all (syntax, encoding, size, tags)."""
 
 
 class ProfileError(ImsaError):
@@ -57,5 +73,18 @@ class RuleFileError(ImsaError):
     """A rule file could not be read, does not match the rule schema, or fails the lint."""
 
 
-class EngineError(Exception):
-    """A rule engine failed; the evaluation is never reported as a decision."""
+class UsageError(ImsaError):
+    """The command was asked for something it cannot do (a missing path, a bad choice)."""
+
+
+class EngineError(ImsaError):
+    """A rule engine failed, or two engines disagreed: an internal error (exit 1).
+
+    The evaluation is never reported as a decision.
+    """
+
+    exit_code = 1
+
+
+class UndecidableError(EngineError):
+    """An engine cannot decide this value the way the reference semantics would."""

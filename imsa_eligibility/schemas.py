@@ -1,11 +1,22 @@
-"""The published JSON Schemas: profiles (from the pydantic model) and rule files."""
+"""The published JSON Schemas: profiles (from the pydantic model), rule files and reports.
+
+:data:`SCHEMAS` is the registry: each name maps to a one-line description and the function
+that builds the schema. ``schemas/NAME.schema.json`` holds the committed copy of each.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
-SCHEMAS = ("profile", "rules")
+
+class SchemaEntry(NamedTuple):
+    """A published schema: what it describes, and the function that builds it."""
+
+    description: str
+    build: Callable[[], dict[str, Any]]
 
 
 def profile_schema() -> dict[str, Any]:
@@ -16,14 +27,31 @@ def profile_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
-def schema_text(name: str) -> str:
-    """The schema ``name`` (``profile`` or ``rules``) as stable, indented JSON text."""
-    if name == "profile":
-        schema = profile_schema()
-    elif name == "rules":
-        from .rules.schema import rules_schema
+def _rules_schema() -> dict[str, Any]:
+    from .rules.schema import rules_schema
 
-        schema = rules_schema()
-    else:
+    return rules_schema()
+
+
+def _report_schema() -> dict[str, Any]:
+    from .report.schema import report_schema
+
+    return report_schema()
+
+
+SCHEMAS: Mapping[str, SchemaEntry] = MappingProxyType(
+    {
+        "profile": SchemaEntry("an employer profile (YAML or JSON)", profile_schema),
+        "rules": SchemaEntry("a rule file or ruleset.yaml under rules/", _rules_schema),
+        "report": SchemaEntry("the JSON report of `check -o json`", _report_schema),
+    }
+)
+"""Every published schema by name, in the order they are listed."""
+
+
+def schema_text(name: str) -> str:
+    """The schema ``name`` (a key of :data:`SCHEMAS`) as stable, indented JSON text."""
+    entry = SCHEMAS.get(name)
+    if entry is None:
         raise ValueError(f"unknown schema {name!r}; use one of {', '.join(SCHEMAS)}")
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(entry.build(), indent=2, ensure_ascii=False) + "\n"

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
+from yaml.reader import ReaderError
 
-from .errors import Problem
+from .errors import DocumentError, Problem
 
 PathKey = tuple[str | int, ...]
 
@@ -113,14 +114,6 @@ class Document:
         return Problem(self.file, line, col, format_path(path), message, hint)
 
 
-class DocumentError(Exception):
-    """The document could not be read at all; carries located problems."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(p.render() for p in problems))
-
-
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Composes nodes only; every plain scalar resolves to text, typed later by us."""
 
@@ -208,7 +201,13 @@ class _Builder:
             try:
                 return _scalar(node)
             except ValueError as exc:
-                self._at(node, path, str(exc), "remove the tag or fix the value")
+                self._at(
+                    node,
+                    path,
+                    str(exc),
+                    f"delete the tag '{node.tag.replace(_STD, '!!')}' and write the value "
+                    "plainly (put it in quotes to make it text)",
+                )
                 return None
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
@@ -302,6 +301,197 @@ def _refused(
     return DocumentError([Problem(file, line, column, path, message, hint)])
 
 
+def _indent(line: str) -> int:
+    """The spaces before a line's content."""
+    return len(line) - len(line.lstrip(" "))
+
+
+def _content_column(line: str) -> int:
+    """Where a line's first key or value starts, counting list dashes as indentation."""
+    column = _indent(line)
+    while line[column : column + 2] == "- ":
+        column += 2
+        column += _indent(line[column:])
+    return column
+
+
+def _spaces(count: int) -> str:
+    return "by 1 space" if count == 1 else f"by {count} spaces"
+
+
+def _line_above(lines: list[str], line: int) -> str | None:
+    """The nearest line above ``line`` (0-based) that holds more than a comment."""
+    for above in reversed(lines[:line]):
+        if above.strip() and not above.lstrip().startswith("#"):
+            return above
+    return None
+
+
+def _char(lines: list[str], line: int, column: int) -> str:
+    text = lines[line] if 0 <= line < len(lines) else ""
+    return text[column] if 0 <= column < len(text) else ""
+
+
+def _tab_in(lines: list[str], line: int, column: int) -> int | None:
+    """The 0-based column of the tab behind a syntax error at ``line``/``column``, if any."""
+    if _char(lines, line, column) == "\t":
+        return column
+    text = lines[line] if 0 <= line < len(lines) else ""
+    lead = text[: len(text) - len(text.lstrip(" \t"))]
+    return lead.index("\t") if "\t" in lead else None
+
+
+_SYNTAX = "YAML syntax error: "
+_LAYOUT = (
+    "write each field as 'name: value', one a line, and indent the fields under a "
+    "'name:' with spaces, the same number for each"
+)
+
+
+def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """A YAML syntax error in words a person editing the file can act on.
+
+    libyaml's own words ("did not find expected key") say what the parser wanted, not what
+    to write. The commonest mistakes (a tab for indentation, a line out of step with its
+    neighbours, a value holding ': ', an unclosed quote or bracket) get a hint that does.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    problem = str(exc.problem or "")
+    if mark is None:
+        return Problem(file, 1, 1, "", _SYNTAX + (problem or "the text cannot be read"), _LAYOUT)
+    lines = text.split("\n")
+    line, col = mark.line, mark.column
+    here = lines[line] if 0 <= line < len(lines) else ""
+    ctx = exc.context_mark
+    context = str(exc.context or "")
+
+    def at(message: str, hint: str, where: tuple[int, int] = (line, col)) -> Problem:
+        return Problem(file, where[0] + 1, where[1] + 1, "", _SYNTAX + message, hint)
+
+    tab = _tab_in(lines, line, col)
+    if tab is not None:
+        return at(
+            "a tab is used for indentation; tabs are not allowed in YAML indentation",
+            "use spaces instead: indent each level by the same number of spaces "
+            "(2 in the shipped files)",
+            (line, tab),
+        )
+    above = _line_above(lines, line)
+    depth = _content_column(above) if above is not None else 0
+    if problem.startswith("mapping values are not allowed"):
+        before = here[:col]
+        if ": " in before:
+            key, _, value = here.strip().partition(": ")
+            value = value.replace('"', '\\"')
+            return at(
+                "this value holds ': ', which YAML reads as the start of another field",
+                f'put the value in double quotes: {key}: "{value}"',
+            )
+        return at(
+            "this line is indented more than the line above, which already has a value",
+            f"indent it {_spaces(depth)}, like the line above (a field can have fields "
+            "indented under it only when nothing follows its ':')",
+            (line, _indent(here)),
+        )
+    if problem == "could not find expected ':'" and ctx is not None:
+        name = lines[ctx.line].strip() if 0 <= ctx.line < len(lines) else ""
+        first, _, rest = name.partition(" ")
+        return at(
+            f"'{name}' has no ':' after it",
+            f"write it as 'name: value', with a space after the colon: "
+            f"'{first}: {rest.strip() or '...'}'",
+            (ctx.line, ctx.column),
+        )
+    if problem == "found unexpected end of stream" and "quoted scalar" in context and ctx:
+        quote = _char(lines, ctx.line, ctx.column) or '"'
+        return at(
+            f"the quote ({quote}) opened here is never closed",
+            f"end the value with a matching {quote} on the same line",
+            (ctx.line, ctx.column),
+        )
+    if problem.startswith("did not find expected ',' or") and ctx is not None:
+        close = "]" if problem.endswith("']'") else "}"
+        opener, kind, example = (
+            ("[", "list", "[a, b]") if close == "]" else ("{", "mapping", "{a: 1, b: 2}")
+        )
+        return at(
+            f"the {kind} opened with '{opener}' at line {ctx.line + 1} column {ctx.column + 1} "
+            "is not closed where expected",
+            f"separate its items with commas and close it with '{close}' on the same line, "
+            f"as in {example}",
+        )
+    if problem == "found character that cannot start any token" and col < len(here):
+        rest = here[col:].split(" #")[0].strip().replace('"', '\\"')
+        return at(
+            f"a value cannot start with '{here[col]}'",
+            f'put the value in double quotes: "{rest}"',
+        )
+    if problem.startswith("did not find expected alphabetic or numeric") and ctx is not None:
+        char = _char(lines, ctx.line, ctx.column) or "*"
+        return at(
+            f"'{char}' must be followed by a name here",
+            f"put the value in double quotes if '{char}' is part of the text",
+            (ctx.line, ctx.column),
+        )
+    if problem == "found undefined alias":
+        word = (here[col:].split() or ["*"])[0]
+        return at(
+            f"'{word}' refers to an anchor ('&{word[1:]}') that is not defined",
+            f"put the value in double quotes if '*' is part of the text: \"{word}\"",
+        )
+    if problem == "but found another document":
+        return at(
+            "the file holds more than one document (a second '---')",
+            "keep one document in the file: delete this '---' line and merge the parts, "
+            "or split them into separate files",
+        )
+    if problem == "did not find expected key":
+        if here[col : col + 1] == "-":
+            return at(
+                "a list item ('- ...') where a field ('name: value') was expected",
+                "put the list under a field: write 'name:' on its own line and the items "
+                "indented below it",
+            )
+        if col > _indent(here):
+            return at(
+                "unexpected text after the value",
+                "put the whole value in double quotes, or move the text onto its own line "
+                "as 'name: value'",
+            )
+        return at(
+            f"this line is indented {_spaces(_indent(here))}, out of step with the lines around it",
+            f"indent it {_spaces(depth)}, like the line above, or by as many spaces as the "
+            "field it belongs under",
+            (line, _indent(here)),
+        )
+    if problem == "did not find expected '-' indicator":
+        return at(
+            "this line is out of step with the list above it",
+            f"start it with '- ' to add a list item, or indent it {_spaces(depth)}, like "
+            "the line above, to add a field to that item",
+            (line, _indent(here)),
+        )
+    return at(problem or "the text cannot be read", _LAYOUT)
+
+
+def _reader_problem(file: str, text: str, exc: ReaderError) -> Problem:
+    """A character YAML does not allow (a control character, usually pasted in unseen)."""
+    offset = max(0, min(int(exc.position), len(text)))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    char = exc.character
+    code = f"#x{ord(char) if isinstance(char, str) else int(char):04x}"
+    return Problem(
+        file,
+        line,
+        column,
+        "",
+        f"the file holds a control character ({code}), which YAML does not allow",
+        "delete it: it is invisible in most editors and usually comes from pasting "
+        "text copied from another program",
+    )
+
+
 def parse_text(
     file: str,
     raw: bytes,
@@ -319,12 +509,15 @@ def parse_text(
         raise _refused(
             file,
             f"the file is too large ({len(raw):,} bytes; the limit is {max_bytes:,})",
-            "a profile or rule file is a few kilobytes; split it "
-            "or check that this is the right file",
+            "give a profile or rule file, which is a few kilobytes: one organisation per "
+            "profile, and rule files split by section",
         )
     text = _decode(file, raw)
     sha = hashlib.sha256(raw).hexdigest()
-    too_deep = ("the document is nested too deeply", f"use at most {max_depth} levels")
+    too_deep = (
+        "the document is nested too deeply",
+        f"nest fields at most {max_depth} levels deep; a profile or rule file needs a few",
+    )
     try:
         loader = _Loader(text)
         try:
@@ -332,23 +525,24 @@ def parse_text(
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _refused(
-            file,
-            f"YAML syntax error: {exc.problem or 'the text cannot be read'}",
-            "check the indentation and punctuation on this line and the one before",
-            line,
-            col,
-        ) from None
+        raise DocumentError([_syntax_problem(file, text, exc)]) from None
+    except ReaderError as exc:
+        raise DocumentError([_reader_problem(file, text, exc)]) from None
     except yaml.YAMLError as exc:
         raise _refused(
-            file, f"YAML syntax error: {exc}", "check the file is YAML or JSON"
+            file,
+            f"YAML syntax error: {exc}",
+            "write the file as YAML (name: value, one a line) or JSON",
         ) from None
     except RecursionError:
         raise _refused(file, *too_deep) from None
     if root is None:
-        raise _refused(file, "the file is empty", "start from profiles/TEMPLATE.yaml")
+        raise _refused(
+            file,
+            "the file is empty",
+            "write the fields in it: copy profiles/TEMPLATE.yaml for a profile, or start a "
+            "rule file with 'kind: rules' and a 'rules:' list",
+        )
     builder = _Builder(file, max_depth, max_values)
     try:
         data = builder.build(root, ())
@@ -367,7 +561,8 @@ def parse_text(
         raise _refused(
             file,
             f"the document is nested too deeply (more than {max_depth} levels)",
-            "check the indentation: a profile is only a few levels deep",
+            "write the values a few levels deep, as in profiles/TEMPLATE.yaml; look here "
+            "for a run of '[' or '{' or of ever deeper indentation",
             mark.line + 1,
             mark.column + 1,
             format_path(deep.path[:3]) + "...",
@@ -377,6 +572,16 @@ def parse_text(
     if builder.problems:
         raise DocumentError(builder.problems)
     return Document(file, data, sha, builder.positions, builder.key_positions)
+
+
+def _unreadable_hint(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "give the path of an existing file (relative paths start from the current folder)"
+    if isinstance(exc, IsADirectoryError):
+        return "give the path of a file, not a folder"
+    if isinstance(exc, PermissionError):
+        return "make the file readable by your user (chmod u+r FILE), or copy it somewhere readable"
+    return "give the path of a readable file"
 
 
 def read_document(path: Path, *, display: str | None = None, **limits: int) -> Document:
@@ -393,8 +598,8 @@ def read_document(path: Path, *, display: str | None = None, **limits: int) -> D
                     1,
                     1,
                     "",
-                    f"cannot read the file: {exc.strerror}",
-                    "check the path and its permissions",
+                    f"cannot read the file: {exc.strerror or exc}",
+                    _unreadable_hint(exc),
                 )
             ]
         ) from None

@@ -18,11 +18,17 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
 
 
 def did_you_mean(word: str, candidates: Iterable[str], *, noun: str = "one") -> str:
-    """A hint sentence: "did you mean 'x'?" or the list of allowed values when short."""
+    """A hint sentence: "did you mean 'x'?", or else every allowed value, comma-separated.
+
+    The allowed values are listed whatever their number: a person who wrote something far
+    from all of them needs to see what they may write, not be sent to look it up.
+    """
     pool = sorted(set(candidates))
+    if not pool:
+        return f"there is no {noun} to choose from here"
     guess = closest(word, pool)
     if guess is not None:
         return f"did you mean '{guess}'?"
-    if len(pool) <= 12:
-        return f"use one of these {noun}s: " + ", ".join(pool)
-    return f"see the schema for the allowed {noun}s"
+    if len(pool) == 1:
+        return f"write '{pool[0]}', the only {noun} allowed here"
+    return f"use one of these {noun}s: " + ", ".join(pool)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
-from imsa_eligibility.decision import Finding, evaluate, nation_outcome
+from imsa_eligibility.decision import Finding, evaluate, nation_outcome, reassess
+from imsa_eligibility.engine import engine_for
 from imsa_eligibility.profile import load_profile
 from imsa_eligibility.rules.load import load_ruleset
+from imsa_eligibility.vocabulary import Effect, Outcome, Verdict
 from tests.conftest import EXAMPLES, ROOT
 
 
@@ -19,8 +22,8 @@ def _finding(effect: str, verdict: str) -> Finding:
         rule="X-001",
         title="t",
         section=4,
-        effect=effect,
-        verdict=verdict,
+        effect=Effect(effect),
+        verdict=Verdict(verdict),
         waivable=False,
         because="b",
         remedy="r",
@@ -61,7 +64,7 @@ def test_rules_apply_only_within_their_effective_dates(tmp_path: Path) -> None:
     loaded = load_profile(EXAMPLES / "survivor-charity-eligible.yaml")
 
     def outcome_on(day: dt.date) -> tuple[str, bool]:
-        decision = evaluate(loaded, ruleset, as_of=day)
+        decision = evaluate(loaded, ruleset, as_of=day, engine=engine_for("native", ruleset))
         rules_seen = {f.rule for n in decision.nations for f in n.findings}
         return decision.outcome, "TST-001" in rules_seen
 
@@ -77,6 +80,7 @@ def test_scotland_override_makes_a_council_ineligible_and_waivable() -> None:
         load_profile(EXAMPLES / "cross-border-council-scotland-england.yaml"),
         ruleset,
         as_of=dt.date(2026, 11, 28),
+        engine=engine_for("native", ruleset),
     )
     by_nation = {n.nation: n for n in decision.nations}
     ind004 = {n: next(f for f in d.findings if f.rule == "IND-004") for n, d in by_nation.items()}
@@ -94,3 +98,32 @@ def test_per_nation_parameters_reach_the_texts() -> None:
     assert "Independent Child Trafficking Guardians" in england.remedy
     assert "Scottish Guardianship Service" in scotland.remedy
     assert "{" not in england.remedy + scotland.remedy
+
+
+def test_reassess_derives_outcomes_again_from_waived_findings() -> None:
+    """A waived exclude no longer counts: the outcome follows without deciding again."""
+    ruleset = load_ruleset(ROOT / "rules")
+    decision = evaluate(
+        load_profile(EXAMPLES / "cross-border-council-scotland-england.yaml"),
+        ruleset,
+        as_of=dt.date(2026, 11, 28),
+        engine=engine_for("native", ruleset),
+    )
+    assert reassess(decision) == decision
+    nations = tuple(
+        dataclasses.replace(
+            n,
+            findings=tuple(
+                dataclasses.replace(f, waived=True)
+                if f.rule == "IND-004" and n.nation == "scotland"
+                else f
+                for f in n.findings
+            ),
+        )
+        for n in decision.nations
+    )
+    waived = reassess(dataclasses.replace(decision, nations=nations))
+    by_nation = {n.nation: n.outcome for n in waived.nations}
+    assert by_nation["scotland"] is not Outcome.INELIGIBLE
+    assert by_nation["england"] == {n.nation: n.outcome for n in decision.nations}["england"]
+    assert waived.outcome == Outcome.most_severe(list(by_nation.values()))

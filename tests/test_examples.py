@@ -1,4 +1,4 @@
-"""Every shipped example decides as its header says (REFERENCE-POLICY.md, worked by hand)."""
+"""Every shipped example decides as its header says (docs/reference-policy.md, worked by hand)."""
 
 from __future__ import annotations
 

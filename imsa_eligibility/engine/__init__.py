@@ -1,10 +1,26 @@
-"""Rule engines behind one interface: durable_rules (the default) and the native evaluator."""
+"""Rule engines behind one interface: durable_rules (the default) and the native evaluator.
+
+:data:`ENGINES` is the registry the CLI's ``--engine`` choices are built from.
+:func:`make_engine` always returns an explaining engine: ``durable`` is durable_rules
+deciding, verified and explained by the native evaluator; ``native`` decides alone.
+"""
 
 from __future__ import annotations
 
-from .interface import Engine, Target
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
-ENGINES = ("durable", "native")
+from ..errors import UsageError
+from ..rules.model import RuleSet
+from .interface import Engine, ExplainingEngine, Target
+
+ENGINES: Mapping[str, str] = MappingProxyType(
+    {
+        "durable": "durable_rules decides; the native evaluator checks every verdict and "
+        "explains it",
+        "native": "the plain-Python evaluator decides and explains alone",
+    }
+)
 
 
 def durable_ready() -> bool:
@@ -21,21 +37,36 @@ def default_engine() -> str:
     return "durable" if durable_ready() else "native"
 
 
-def make_engine(name: str, targets: list[Target]) -> Engine:
-    """An engine of kind ``name``, prepared for ``targets``."""
-    engine: Engine
+def make_engine(name: str, targets: Sequence[Target]) -> ExplainingEngine:
+    """An engine of kind ``name`` (a key of :data:`ENGINES`), prepared for ``targets``."""
+    from .native import NativeEngine
+
+    engine: ExplainingEngine
     if name == "durable":
         from .durable import DurableEngine
+        from .verifying import VerifyingEngine
 
-        engine = DurableEngine()
+        engine = VerifyingEngine(DurableEngine(), NativeEngine())
     elif name == "native":
-        from .native import NativeEngine
-
         engine = NativeEngine()
     else:
-        raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}")
+        raise UsageError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}")
     engine.prepare(targets)
     return engine
 
 
-__all__ = ["ENGINES", "Engine", "Target", "default_engine", "durable_ready", "make_engine"]
+def engine_for(name: str, ruleset: RuleSet) -> ExplainingEngine:
+    """An engine of kind ``name`` prepared for every variant of ``ruleset``."""
+    return make_engine(name, [Target(v.key, v.node) for v in ruleset.variants.values()])
+
+
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "ExplainingEngine",
+    "Target",
+    "default_engine",
+    "durable_ready",
+    "engine_for",
+    "make_engine",
+]

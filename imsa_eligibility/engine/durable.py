@@ -35,35 +35,33 @@ that both engines see the same text. How conditions compile is described in
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import sys
 import threading
 from collections.abc import Collection, Sequence
+from functools import cache
 from types import ModuleType
 
-from ..errors import EngineError
-from ..rules.ast import Verdict
-from . import durable_encode as enc
+from ..errors import EngineError, UndecidableError
+from ..vocabulary import Verdict
 from .durable_compile import Compiler, Program, Ref
 from .durable_run import Evaluation
 from .facts import FactBase
 from .interface import Engine, Target
 
 _LOCK = threading.RLock()
-_RULESETS: dict[str, int] = {}
 _SESSIONS = itertools.count(1)
-_MODULE: list[ModuleType | None] = []
 
 
+@cache
 def _module() -> ModuleType | None:
     """The durable_rules C extension, or None where it does not import."""
-    if not _MODULE:
-        try:
-            _MODULE.append(importlib.import_module("durable_rules_engine"))
-        except ImportError:
-            _MODULE.append(None)
-    return _MODULE[0]
+    try:
+        import durable_rules_engine
+    except ImportError:
+        return None
+    module: ModuleType = durable_rules_engine
+    return module
 
 
 def durable_available() -> bool:
@@ -88,9 +86,23 @@ def compile_targets(targets: Sequence[Target]) -> Program:
     try:
         for target in targets:
             roots[target.key] = compiler.compile(target.node, 0)
-    except enc.UndecidableError as error:
+    except UndecidableError as error:
         raise EngineError(str(error)) from error
     return compiler.program(roots)
+
+
+@cache
+def _ruleset(name: str, text: str) -> int:
+    """durable_rules' handle of the ruleset ``name``, created once per process.
+
+    Called under the lock. A ruleset durable_rules refuses is not cached (the error is
+    raised again on the next try).
+    """
+    try:
+        handle: int = _require().create_ruleset(name, text)
+    except Exception as error:
+        raise EngineError(f"durable_rules refused the ruleset: {error}") from error
+    return handle
 
 
 class DurableEngine(Engine):
@@ -109,16 +121,10 @@ class DurableEngine(Engine):
 
     @staticmethod
     def _register(targets: Sequence[Target]) -> tuple[Program, int]:
-        module = _require()
+        _require()
         program = compile_targets(targets)
         with _LOCK:
-            handle = _RULESETS.get(program.name)
-            if handle is None:
-                try:
-                    handle = module.create_ruleset(program.name, program.text)
-                except Exception as error:
-                    raise EngineError(f"durable_rules refused the ruleset: {error}") from error
-                _RULESETS[program.name] = handle
+            handle = _ruleset(program.name, program.text)
         return program, handle
 
     def _program_for(self, keys: Collection[str] | None) -> tuple[Program, int]:
@@ -145,10 +151,10 @@ class DurableEngine(Engine):
             try:
                 verdicts = run.run()
                 failed = False
+            except UndecidableError as error:
+                raise EngineError(f"cannot evaluate this profile: {error}") from error
             except EngineError:
                 raise
-            except enc.UndecidableError as error:
-                raise EngineError(f"cannot evaluate this profile: {error}") from error
             except Exception as error:
                 raise EngineError(f"durable_rules failed: {error}") from error
             finally:

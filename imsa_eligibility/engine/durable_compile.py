@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..errors import EngineError
+from ..errors import EngineError, UndecidableError
 from ..rules.ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, Node, Not, Path, Quantified, Test
 from . import durable_encode as enc
 from .facts import CONTROLLING_RELATIONS
@@ -290,7 +290,7 @@ class Compiler:
         self.spec_ids[(kind, ("aggregate", self.key(node)))] = fid
         try:
             _, limit = enc.threshold(node.threshold)
-        except enc.UndecidableError as error:
+        except UndecidableError as error:
             raise EngineError(str(error)) from error
         offset = 0 if abs(limit) < enc.LIMIT else limit  # then compare sum - limit with 0
         limit -= offset
@@ -395,7 +395,7 @@ def leaf(node: Test) -> tuple[Spec, Conds, Conds]:
     value = node.value
     try:
         return _constant_leaf(op, path, value)
-    except enc.UndecidableError:
+    except UndecidableError:
         return ("crash", path), None, None  # the native engine raises once the value is known
 
 

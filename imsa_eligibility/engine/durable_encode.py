@@ -4,7 +4,7 @@ durable_rules compares JSON values with its own rules: ``"10"`` equals ``10``, `
 equals ``1``, strings are compared byte for byte *as escaped in the JSON text* (and only
 their first 65,535 bytes), floats in exponent form are refused and integers saturate at
 int64. So no profile value reaches the engine as it is. Each is encoded so that durable's
-comparison of the encodings gives exactly the native engine's answer (``native.test_value``):
+comparison of the encodings gives exactly the native engine's answer (``semantics.test_value``):
 
 - a *token* is a short printable-ASCII string tagged with the value's type (``n:`` numbers,
   ``s:`` short plain strings, ``h:`` a SHA-256 of anything else), compared only for equality;
@@ -25,14 +25,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ..errors import UndecidableError
+
 #: Every integer sent to durable_rules lies in ``[-LIMIT, LIMIT]`` (well inside int64).
 LIMIT = 2**62
 _PLAIN_MAX = 120
 _MAX_DIGITS = 300
-
-
-class UndecidableError(Exception):
-    """The native engine would raise on this value; the adapter must not decide it."""
 
 
 def _digest(text: str) -> str:
@@ -100,7 +98,7 @@ def _canonical(value: Any) -> Any:
 
 
 def equality_token(value: object, side: str) -> str:
-    """Token for ``equals``/``not_equals``, mirroring ``native.test_value``.
+    """Token for ``equals``/``not_equals``, mirroring ``semantics.test_value``.
 
     Numbers (not bools) are equal by value; bools equal only the same bool (never 1 or 0:
     durable_rules itself would say ``true`` equals ``1``); other values when of the same
@@ -132,7 +130,7 @@ def identity_token(value: object) -> str:
 
 
 def numeric(value: object) -> Decimal:
-    """``native._number``: Decimals as they are, anything else through ``int()``."""
+    """``semantics.number``: Decimals as they are, anything else through ``int()``."""
     if isinstance(value, Decimal):
         _parts(value)
         return value

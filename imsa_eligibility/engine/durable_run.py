@@ -15,22 +15,26 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import EngineError
-from ..rules.ast import Verdict
+from ..errors import EngineError, UndecidableError
+from ..vocabulary import Verdict
 from . import durable_encode as enc
 from .durable_compile import Program, Spec
-from .facts import ChainLink, FactBase
-from .native import Evaluator, lookup
+from .facts import FactBase
+from .semantics import lookup
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_VERDICT: dict[int | None, Verdict] = {1: "triggered", 0: "clear", None: "unknown"}
+_VERDICT: dict[int | None, Verdict] = {
+    1: Verdict.TRIGGERED,
+    0: Verdict.CLEAR,
+    None: Verdict.UNKNOWN,
+}
 
 
 def _listed(value: Any) -> list[Any]:
     """The items ``enumerate``/``set`` would see; anything else makes native raise."""
     if isinstance(value, str | list | tuple | dict):
         return list(value)
-    raise enc.UndecidableError(f"not a list: {value!r}")
+    raise UndecidableError(f"not a list: {value!r}")
 
 
 def encode(spec: Spec, scope: Any) -> dict[str, Any] | None:
@@ -65,7 +69,7 @@ def encode(spec: Spec, scope: Any) -> dict[str, Any] | None:
         items = [enc.element_token(item) for item in _listed(value)]
         right = enc.element_token(other) if tag == "set2" else None
         return {"a": items, "n": len(items), "b": right}
-    raise enc.UndecidableError(f"the native engine cannot evaluate this test on {value!r}")
+    raise UndecidableError(f"the native engine cannot evaluate this test on {value!r}")
 
 
 class Evaluation:
@@ -149,7 +153,7 @@ class Evaluation:
         """Related organisations and their control links, for the chain's derivation."""
         for index, item in enumerate(self.related):
             if not isinstance(item, Mapping):
-                raise enc.UndecidableError("a related organisation is not a mapping")
+                raise UndecidableError("a related organisation is not a mapping")
             fact: dict[str, Any] = {
                 "t": "ro",
                 "i": index,
@@ -231,11 +235,11 @@ class Evaluation:
                 return
 
     def aggregates(self) -> None:
-        chain = tuple(ChainLink(i, ()) for i in sorted(self.members))
-        evaluator = Evaluator(FactBase(self.facts.data, chain))
-        for kind, ident, value in self.scopes:
+        """The derived sums' bounds, as the facts give them (derived once per profile)."""
+        for kind, ident, _value in self.scopes:
             for fid, node, offset in self.program.kinds[kind].aggregates:
-                total, complete, _ = evaluator.sum_bounds(node, value)
+                derived = self.facts.sum(node)
+                total, complete = derived.total, derived.complete
                 low, high = enc.scaled(total, enc.scale_of(node.threshold), offset)
                 self.push(
                     {

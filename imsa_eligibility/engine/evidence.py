@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..rules.ast import Verdict
 from ..source import PathKey
+from ..vocabulary import Verdict
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """A node's verdict, the evidence for it, and the unknown facts that would settle it."""
+class Explanation:
+    """A condition's verdict, the evidence for it, and the unknown facts that would settle it."""
 
     verdict: Verdict
     evidence: tuple[Evidence, ...] = ()
     unknown: tuple[PathKey, ...] = ()
 
 
-def merge(outcomes: list[Outcome]) -> tuple[tuple[Evidence, ...], tuple[PathKey, ...]]:
+def merge(outcomes: list[Explanation]) -> tuple[tuple[Evidence, ...], tuple[PathKey, ...]]:
     """Evidence and unknown paths of several outcomes, without repeats, in order."""
     evidence: dict[tuple[Any, ...], Evidence] = {}
     unknown: dict[PathKey, None] = {}

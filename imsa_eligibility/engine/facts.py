@@ -1,19 +1,28 @@
 """The facts an engine sees: the profile as plain values, plus the control chain.
 
 Values are plain Python: ``str`` (enum values), ``bool``, ``int``, ``Decimal`` (income
-shares), lists and dicts; ``None`` means unknown. The control chain is derived here for the
-native engine and for evidence (shortest path from the applicant, ties broken by id); the
-durable_rules adapter derives chain membership again by forward chaining in the engine.
+shares), lists and dicts; ``None`` means unknown. Two kinds of fact are derived here, once
+per profile, for every engine to read:
+
+- the control chain, for the native engine and for evidence (shortest path from the
+  applicant, ties broken by id); the durable_rules adapter derives chain membership again
+  by forward chaining in the engine, so the two derivations check each other;
+- the rule set's sums (:meth:`FactBase.sum`), exactly (Decimal), with whether they are
+  complete: a term whose value or filter is unknown makes the sum a lower bound.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ..profile.model import Profile
+from ..rules.ast import CONTROL_CHAIN, Aggregate
 from ..source import Document, PathKey
+from ..vocabulary import Verdict
+from .semantics import lookup, number, verdict
 
 CONTROLLING_RELATIONS = frozenset({"parent", "controlling_member"})
 
@@ -30,16 +39,78 @@ class ChainLink:
 
 
 @dataclass(frozen=True)
+class SumTerm:
+    """An item that may count towards a sum: its filter's verdict and its value.
+
+    Items whose filter is clear are not terms. ``value`` None means unknown.
+    """
+
+    path: PathKey
+    item: Mapping[str, Any]
+    verdict: Verdict
+    value: Any
+
+
+@dataclass(frozen=True)
+class DerivedSum:
+    """A sum over a list: exactly ``total`` when ``complete``, else at least ``total``.
+
+    ``listed`` is False when the list itself is unknown (then there are no terms).
+    """
+
+    total: Decimal
+    complete: bool
+    terms: tuple[SumTerm, ...]
+    listed: bool = True
+
+
+@dataclass(frozen=True)
 class FactBase:
     """One profile's facts, ready for any engine."""
 
     data: Mapping[str, Any]
     chain: tuple[ChainLink, ...]
     document: Document | None = field(default=None, compare=False)
+    _sums: dict[Aggregate, DerivedSum] = field(
+        default_factory=dict, compare=False, repr=False, init=False
+    )
 
     def line(self, path: PathKey) -> int | None:
         """The profile line of ``path`` (its nearest present parent when absent)."""
         return self.document.line(path) if self.document else None
+
+    def sum(self, node: Aggregate) -> DerivedSum:
+        """The derived sum ``node`` names, computed once for this profile."""
+        found = self._sums.get(node)
+        if found is None:
+            found = self._sums[node] = _derive_sum(self, node)
+        return found
+
+
+def _derive_sum(facts: FactBase, node: Aggregate) -> DerivedSum:
+    related = facts.data.get("related_organisations") or []
+    chain = [link.index for link in facts.chain]
+    if node.over == CONTROL_CHAIN:
+        items: list[tuple[PathKey, Any]] = [
+            (("related_organisations", i), related[i]) for i in chain
+        ]
+    else:
+        listed = lookup(facts.data, node.over)
+        if listed is None:
+            return DerivedSum(Decimal(0), False, (), listed=False)
+        items = [((*node.over, i), item) for i, item in enumerate(listed)]
+    total, complete, terms = Decimal(0), True, []
+    for path, item in items:
+        where = verdict(node.where, item, related, chain)
+        if where is Verdict.CLEAR:
+            continue
+        value = item.get(node.value)
+        terms.append(SumTerm(path, item, where, value))
+        if value is None or where is Verdict.UNKNOWN:
+            complete = False
+        else:
+            total += number(value)
+    return DerivedSum(total, complete, tuple(terms))
 
 
 def _plain(value: Any) -> Any:

@@ -1,85 +1,24 @@
 """The native engine: a plain-Python evaluator of the rule AST with three-valued logic.
 
-It is the reference semantics (see DESIGN.md, "Evaluation semantics"), the source of the
-per-condition evidence in explanations, and the engine wherever durable_rules cannot run.
+It is the reference semantics (see ``docs/contracts.md``, "Evaluation semantics"), the
+source of the per-condition evidence in explanations, and the engine wherever durable_rules
+cannot run. Leaf tests and bounds come from :mod:`.semantics`; derived sums from the facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
-from ..rules.ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, Node, Not, Quantified, Test, Verdict
+from ..rules.ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, Node, Not, Quantified, Test
 from ..source import PathKey
-from .evidence import Evidence, Outcome, merge
+from ..vocabulary import Verdict
+from .evidence import Evidence, Explanation, merge
 from .facts import FactBase
-from .interface import Engine, Target
+from .interface import ExplainingEngine, Target
+from .semantics import compare_bounds, lookup, test_value
 
-_T: Verdict = "triggered"
-_C: Verdict = "clear"
-_U: Verdict = "unknown"
-
-
-def lookup(scope: Mapping[str, Any] | None, path: Sequence[str]) -> Any:
-    """The value at ``path`` below ``scope``; None when it or any parent is unknown."""
-    value: Any = scope
-    for part in path:
-        if not isinstance(value, dict):  # facts are plain dicts (Mapping checks are slow)
-            return None
-        value = value.get(part)
-    return value
-
-
-def _number(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(int(value))
-
-
-def test_value(node: Test, value: Any, other: Any = None) -> bool:
-    """Whether a known ``value`` (and ``other``, for fact-to-fact tests) passes ``node``."""
-    op = node.op
-    target = other if node.other is not None else node.value
-    if op == "is":
-        return value is target
-    if op in ("equals", "not_equals"):
-        numbers = (int, Decimal)
-        if isinstance(value, bool) or isinstance(target, bool):
-            same = type(value) is type(target) and value == target
-        elif isinstance(value, numbers) and isinstance(target, numbers):
-            same = _number(value) == _number(target)
-        else:
-            same = type(value) is type(target) and value == target
-        return same if op == "equals" else not same
-    if op in ("lt", "le", "gt", "ge"):
-        left, right = _number(value), _number(target)
-        return {"lt": left < right, "le": left <= right, "gt": left > right, "ge": left >= right}[
-            op
-        ]
-    values = set(target) if isinstance(target, tuple) else {target}
-    if op == "one_of":
-        return value in values
-    present = set(value)
-    if op == "has_any":
-        return bool(present & values)
-    return values <= present  # has_all
-
-
-def compare_bounds(op: str, lower: Decimal, complete: bool, threshold: Decimal) -> Verdict:
-    """The verdict of ``sum <op> threshold`` when the sum is at least ``lower``.
-
-    When ``complete`` the sum is exactly ``lower``; otherwise it may be any larger value.
-    """
-    if complete:
-        holds = test_value(Test((), op, threshold), lower)  # type: ignore[arg-type]
-        return _T if holds else _C
-    if op in ("ge", "gt"):
-        reached = lower >= threshold if op == "ge" else lower > threshold
-        return _T if reached else _U
-    if op in ("lt", "le", "equals"):
-        beyond = lower >= threshold if op == "lt" else lower > threshold
-        return _C if beyond else _U
-    beyond = lower > threshold  # not_equals
-    return _T if beyond else _U
+_T, _C, _U = Verdict.TRIGGERED, Verdict.CLEAR, Verdict.UNKNOWN
 
 
 class Evaluator:
@@ -87,9 +26,9 @@ class Evaluator:
 
     def __init__(self, facts: FactBase) -> None:
         self.facts = facts
-        self._decided: dict[int, tuple[Node, Outcome]] = {}
+        self._decided: dict[int, tuple[Node, Explanation]] = {}
 
-    def decide(self, node: Node) -> Outcome:
+    def decide(self, node: Node) -> Explanation:
         """The outcome of a whole condition, remembered: shared nodes are decided once."""
         known = self._decided.get(id(node))
         if known is None or known[0] is not node:
@@ -99,22 +38,22 @@ class Evaluator:
 
     def evaluate(
         self, node: Node, scope: Mapping[str, Any] | None = None, base: PathKey = ()
-    ) -> Outcome:
+    ) -> Explanation:
         """The outcome of ``node`` in ``scope`` (the profile when None) at path ``base``."""
         here = self.facts.data if scope is None else scope
         if isinstance(node, Test):
             return self._test(node, here, base)
         if isinstance(node, Not):
             inner = self.evaluate(node.part, scope, base)
-            flipped = {_T: _C, _C: _T, _U: _U}[inner.verdict]
-            return Outcome(flipped, inner.evidence, inner.unknown)
+            flipped = inner.verdict.negated
+            return Explanation(flipped, inner.evidence, inner.unknown)
         if isinstance(node, AllOf | AnyOf):
             return self._junction(node, scope, base)
         if isinstance(node, Quantified):
             return self._quantified(node, here, base)
-        return self._aggregate(node, here, base)
+        return self._aggregate(node)
 
-    def _test(self, node: Test, scope: Mapping[str, Any], base: PathKey) -> Outcome:
+    def _test(self, node: Test, scope: Mapping[str, Any], base: PathKey) -> Explanation:
         value = lookup(scope, node.path)
         path = (*base, *node.path)
         evidence = [Evidence(path, value)]
@@ -127,28 +66,28 @@ class Evaluator:
             if other is None:
                 unknown.append(other_path)
         if unknown:
-            return Outcome(_U, tuple(evidence), tuple(unknown))
+            return Explanation(_U, tuple(evidence), tuple(unknown))
         holds = test_value(node, value, other)
         if node.op == "has_all" and isinstance(node.value, tuple):
             lacking = tuple(v for v in node.value if v not in set(value))
             evidence[0] = Evidence(path, value, missing=lacking)
-        return Outcome(_T if holds else _C, tuple(evidence))
+        return Explanation(_T if holds else _C, tuple(evidence))
 
     def _junction(
         self, node: AllOf | AnyOf, scope: Mapping[str, Any] | None, base: PathKey
-    ) -> Outcome:
+    ) -> Explanation:
         parts = [self.evaluate(part, scope, base) for part in node.parts]
         verdicts = {p.verdict for p in parts}
         decisive = _C if isinstance(node, AllOf) else _T
         if decisive in verdicts:
             chosen = [p for p in parts if p.verdict == decisive]
             evidence, _ = merge(chosen)
-            return Outcome(decisive, evidence)
+            return Explanation(decisive, evidence)
         if _U in verdicts:
             evidence, unknown = merge(parts)
-            return Outcome(_U, evidence, unknown)
+            return Explanation(_U, evidence, unknown)
         evidence, _ = merge(parts)
-        return Outcome(_T if isinstance(node, AllOf) else _C, evidence)
+        return Explanation(_T if isinstance(node, AllOf) else _C, evidence)
 
     def _items(
         self, node: Quantified | Aggregate, scope: Mapping[str, Any], base: PathKey
@@ -165,18 +104,18 @@ class Evaluator:
             return None
         return [((*base, *path, i), item, ()) for i, item in enumerate(items)]
 
-    def _quantified(self, node: Quantified, scope: Mapping[str, Any], base: PathKey) -> Outcome:
+    def _quantified(self, node: Quantified, scope: Mapping[str, Any], base: PathKey) -> Explanation:
         items = self._items(node, scope, base)
         list_path = (
             node.collection if node.collection == CONTROL_CHAIN else (*base, *node.collection)
         )
         if items is None:
-            return Outcome(_U, (Evidence(list_path, None),), (list_path,))
+            return Explanation(_U, (Evidence(list_path, None),), (list_path,))
         results = []
         for item_path, item, chain in items:
             outcome = self.evaluate(node.where, item, item_path)
             if chain:
-                outcome = Outcome(
+                outcome = Explanation(
                     outcome.verdict,
                     (Evidence(item_path, item.get("name"), chain=chain), *outcome.evidence),
                     outcome.unknown,
@@ -186,58 +125,45 @@ class Evaluator:
         decisive = _T if node.kind == "some" else _C
         if decisive in verdicts:
             evidence, _ = merge([r for r in results if r.verdict == decisive])
-            return Outcome(decisive, evidence)
+            return Explanation(decisive, evidence)
         if not results:
-            return Outcome(_C if node.kind == "some" else _T, (Evidence(list_path, []),))
+            return Explanation(_C if node.kind == "some" else _T, (Evidence(list_path, []),))
         if _U in verdicts:
             evidence, unknown = merge([r for r in results if r.verdict == _U])
-            return Outcome(_U, evidence, unknown)
+            return Explanation(_U, evidence, unknown)
         evidence, _ = merge(results)
-        return Outcome(_C if node.kind == "some" else _T, evidence)
+        return Explanation(_C if node.kind == "some" else _T, evidence)
 
-    def sum_bounds(
-        self, node: Aggregate, scope: Mapping[str, Any] | None = None, base: PathKey = ()
-    ) -> tuple[Decimal, bool, Outcome]:
-        """The known part of an aggregate's sum, whether it is complete, and its evidence."""
-        here = self.facts.data if scope is None else scope
-        items = self._items(node, here, base)
-        if items is None:
-            list_path = (*base, *node.over)
-            return Decimal(0), False, Outcome(_U, (Evidence(list_path, None),), (list_path,))
-        total, complete = Decimal(0), True
-        parts = []
-        for item_path, item, _ in items:
-            where = self.evaluate(node.where, item, item_path)
-            if where.verdict == _C:
-                continue
-            value = item.get(node.value)
-            value_path = (*item_path, node.value)
-            term = Outcome(
-                where.verdict,
-                (*where.evidence, Evidence(value_path, value)),
-                (*where.unknown, *((value_path,) if value is None else ())),
+    def _aggregate(self, node: Aggregate) -> Explanation:
+        derived = self.facts.sum(node)
+        verdict = compare_bounds(node.op, derived.total, derived.complete, node.threshold)
+        if not derived.listed:
+            list_path = tuple(node.over)
+            if verdict == _U:
+                return Explanation(_U, (Evidence(list_path, None),), (list_path,))
+            return Explanation(
+                verdict, (Evidence(list_path, derived.total, derived=True, at_least=True),)
             )
-            parts.append(term)
-            if value is None or where.verdict == _U:
-                complete = False
-            else:
-                total += _number(value)
+        parts = []
+        for term in derived.terms:
+            where = self.evaluate(node.where, term.item, term.path)
+            value_path = (*term.path, node.value)
+            parts.append(
+                Explanation(
+                    where.verdict,
+                    (*where.evidence, Evidence(value_path, term.value)),
+                    (*where.unknown, *((value_path,) if term.value is None else ())),
+                )
+            )
         evidence, unknown = merge(parts)
-        summary = Evidence(("derived", node.name), total if complete else None, derived=True)
-        return total, complete, Outcome(_U, (summary, *evidence), unknown)
-
-    def _aggregate(self, node: Aggregate, scope: Mapping[str, Any], base: PathKey) -> Outcome:
-        total, complete, detail = self.sum_bounds(node, scope, base)
-        verdict = compare_bounds(node.op, total, complete, node.threshold)
-        summary = detail.evidence[0]
-        if not complete and verdict != _U:
-            summary = Evidence(summary.path, total, derived=True, at_least=True)
-        unknown = detail.unknown if verdict == _U else ()
-        return Outcome(verdict, (summary, *detail.evidence[1:]), unknown)
+        shown = derived.total if derived.complete or verdict != _U else None
+        at_least = not derived.complete and verdict != _U
+        summary = Evidence(("derived", node.name), shown, derived=True, at_least=at_least)
+        return Explanation(verdict, (summary, *evidence), unknown if verdict == _U else ())
 
 
-class NativeEngine(Engine):
-    """Decides verdicts by walking the AST in Python."""
+class NativeEngine(ExplainingEngine):
+    """Decides verdicts by walking the AST in Python, and explains each one."""
 
     name = "native"
 
@@ -248,11 +174,18 @@ class NativeEngine(Engine):
         """Keep the targets; the native engine needs no compilation."""
         self._targets = tuple(targets)
 
-    def decide(self, facts: FactBase, keys: Collection[str] | None = None) -> dict[str, Verdict]:
-        """The verdict of the prepared targets named by ``keys`` (default: all)."""
+    def explain(
+        self, facts: FactBase, keys: Collection[str] | None = None
+    ) -> dict[str, Explanation]:
+        """The explained verdict of the prepared targets named by ``keys`` (default: all).
+
+        Targets with the same condition share one :class:`Explanation` object.
+        """
         evaluator = Evaluator(facts)
         return {
-            t.key: evaluator.decide(t.node).verdict
-            for t in self._targets
-            if keys is None or t.key in keys
+            t.key: evaluator.decide(t.node) for t in self._targets if keys is None or t.key in keys
         }
+
+    def decide(self, facts: FactBase, keys: Collection[str] | None = None) -> dict[str, Verdict]:
+        """The verdict of the prepared targets named by ``keys`` (default: all)."""
+        return {key: found.verdict for key, found in self.explain(facts, keys).items()}

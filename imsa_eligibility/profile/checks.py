@@ -12,7 +12,8 @@ from typing import Any
 
 from ..errors import Problem
 from ..source import Document, PathKey, as_written
-from ..suggest import did_you_mean
+from ..suggest import closest
+from .model import SLUG_PATTERN
 
 REGISTER_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
     "companies_house": (
@@ -32,6 +33,7 @@ REGISTER_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
 }
 
 _FUNDING = {"funder", "commissioner"}
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -45,17 +47,22 @@ def _unique_ids(
     doc: Document, base: PathKey, items: list[tuple[int, dict[str, Any]]], noun: str
 ) -> list[Problem]:
     seen: dict[str, int] = {}
+    taken = {item.get("id") for _, item in items}
     out = []
     for i, item in items:
         ident = item.get("id")
         if not isinstance(ident, str):
             continue
         if ident in seen:
+            fresh = next(
+                f"{ident}-{n}" for n in range(2, len(items) + 3) if f"{ident}-{n}" not in taken
+            )
+            taken.add(fresh)
             out.append(
                 doc.problem(
                     (*base, i, "id"),
                     f"duplicate {noun} id '{ident}' (already used by {base[-1]}[{seen[ident]}])",
-                    "give each one its own id",
+                    f"give this one an id of its own, such as '{fresh}'",
                 )
             )
         else:
@@ -99,8 +106,9 @@ def _controlled_by(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> 
         if not isinstance(refs, list):
             continue
         for j, ref in enumerate(refs):
-            if isinstance(ref, str) and ref not in ids:
-                hint = did_you_mean(ref, ids, noun="id") if ids else "add that organisation"
+            # An id of the wrong form is reported by the model; say it once.
+            if isinstance(ref, str) and ref not in ids and _SLUG.fullmatch(ref):
+                hint = _controller_hint(ref, ids)
                 out.append(
                     doc.problem(
                         ("related_organisations", i, "controlled_by", j),
@@ -110,6 +118,16 @@ def _controlled_by(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> 
                     )
                 )
     return out
+
+
+def _controller_hint(ref: str, ids: set[str]) -> str:
+    guess = closest(ref, ids)
+    if guess is not None:
+        return f"did you mean '{guess}'?"
+    add = f"add '{ref}' to related_organisations (with relations such as [parent])"
+    if not ids:
+        return add
+    return f"write the id of a related organisation ({', '.join(sorted(ids))}), or {add}"
 
 
 def _shares(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
@@ -122,6 +140,7 @@ def _shares(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> list[Pr
             isinstance(relations, list)
             and _FUNDING & set(map(str, relations))
             and share is not None
+            and 0 <= share <= 1  # a share out of range is reported on its own
         ):
             total += share
             counted.append(i)
@@ -131,7 +150,8 @@ def _shares(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> list[Pr
                 ("related_organisations", counted[-1], "income_share"),
                 f"the income shares of funders and commissioners add up to {total}, "
                 "more than 1 (all of the income)",
-                "check each income_share: 0.25 means a quarter of the income",
+                "lower the income_share values so that together they are at most 1: each is "
+                "the part of your income that body gives (0.25 is a quarter)",
             )
         ]
     return []
@@ -151,8 +171,9 @@ def _funding(doc: Document, org: dict[str, Any]) -> list[Problem]:
             doc.problem(
                 ("organisation", "public_funding_gbp"),
                 f"public_funding_gbp ({public:,}) is more than annual_income_gbp ({income:,})",
-                "public funding is part of the annual income: "
-                "check both figures are for the same year",
+                f"write a public_funding_gbp of at most {income}, or raise "
+                "annual_income_gbp: public funding is part of the annual income (give both "
+                "for the same year)",
             )
         ]
     return []
@@ -171,6 +192,6 @@ def _registration(doc: Document, path: PathKey, reg: dict[str, Any]) -> list[Pro
         doc.problem(
             (*path, "number"),
             f"'{number}' is not a valid {register} number",
-            f"it should be {form}",
+            f"write it as {form}",
         )
     ]

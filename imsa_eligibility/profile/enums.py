@@ -1,17 +1,13 @@
-"""The profile contract's enumerations (schema_version 1). Values are the contract: never rename."""
+"""The profile contract's enumerations (schema_version 1). Values are the contract: never rename.
+
+``Nation`` is shared by every layer and defined in :mod:`imsa_eligibility.vocabulary`.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-
-class Nation(StrEnum):
-    """A UK nation where the organisation would employ IMSAs, in report order."""
-
-    ENGLAND = "england"
-    WALES = "wales"
-    SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern_ireland"
+from ..vocabulary import Nation as Nation
 
 
 class LegalForm(StrEnum):

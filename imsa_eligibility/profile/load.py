@@ -10,15 +10,18 @@ import re
 import types
 import typing
 from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from ..errors import Problem, ProfileError
-from ..source import Document, DocumentError, PathKey, as_written, parse_text, read_document
-from ..suggest import did_you_mean
+from ..errors import DocumentError, Problem, ProfileError
+from ..source import Document, PathKey, as_written, parse_text, read_document
+from ..suggest import closest, did_you_mean
 from .checks import check_document
 from .model import Profile
 
@@ -77,7 +80,7 @@ def validate_document(doc: Document) -> LoadedProfile:
     try:
         profile = Profile.model_validate(doc.data)
     except ValidationError as exc:
-        problems += [_problem(doc, err) for err in exc.errors(include_url=False)]
+        problems += _problems(doc, exc.errors(include_url=False))
     if problems or profile is None:
         raise ProfileError(problems)
     return LoadedProfile(profile, doc)
@@ -85,29 +88,70 @@ def validate_document(doc: Document) -> LoadedProfile:
 
 def _model_at(loc: PathKey) -> type[BaseModel] | None:
     """The model class that holds the fields at ``loc`` (None if not a model)."""
+    current = _annotation_at(loc, items=False)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _annotation_at(loc: PathKey, *, items: bool = True) -> Any:
+    """The type the profile expects at ``loc``: a model, list, enum, int, str, ...
+
+    With ``items`` an index step goes into a list's item type; without, indexes are skipped
+    (the fields of ``people[0]`` are the fields of a person either way).
+    """
     current: Any = Profile
     for part in loc:
+        current = _unwrap(current, lists=False)
         if isinstance(part, int):
+            if items and typing.get_origin(current) is list:
+                current = typing.get_args(current)[0]
+            elif items:
+                return None
             continue
+        current = _unwrap(current)
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
         info = current.model_fields.get(part)
         if info is None:
             return None
-        current = _unwrap(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+        current = info.annotation
+    return _unwrap(current, lists=items is False)
 
 
-def _unwrap(annotation: Any) -> Any:
+def _field_info(loc: PathKey) -> FieldInfo | None:
+    names = [i for i, p in enumerate(loc) if isinstance(p, str)]
+    if not names:
+        return None
+    model = _model_at(loc[: names[-1]])
+    return model.model_fields.get(str(loc[names[-1]])) if model else None
+
+
+def _unwrap(annotation: Any, *, lists: bool = True) -> Any:
     while True:
         origin = typing.get_origin(annotation)
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = args[0]
-        elif origin is list or origin is typing.Annotated:
+        elif origin is typing.Annotated or (lists and origin is list):
             annotation = typing.get_args(annotation)[0]
         else:
             return annotation
+
+
+def _kind(loc: PathKey) -> str:
+    """What is written at ``loc``, in the words the hints use."""
+    annotation = _annotation_at(loc)
+    if typing.get_origin(annotation) is list:
+        return "list"
+    if typing.get_origin(annotation) is typing.Literal:
+        return "literal"
+    if not isinstance(annotation, type):
+        return ""
+    for kind, base in (("bool", bool), ("int", int), ("share", Decimal), ("enum", Enum)):
+        if issubclass(annotation, base):
+            return kind
+    if issubclass(annotation, str):
+        return "text"
+    return "mapping" if issubclass(annotation, BaseModel) else ""
 
 
 _PLAIN = {
@@ -120,6 +164,8 @@ _PLAIN = {
     "dict_type": "expected a mapping of fields",
     "model_attributes_type": "expected a mapping of fields",
 }
+_YES = {"yes", "y", "on"}
+_NO = {"no", "n", "off"}
 
 
 def _loc(err: ErrorDetails, data: Any) -> PathKey:
@@ -141,10 +187,42 @@ def _loc(err: ErrorDetails, data: Any) -> PathKey:
     return tuple(loc)
 
 
-def _problem(doc: Document, err: ErrorDetails) -> Problem:
-    loc = _loc(err, doc.data)
+def _problems(doc: Document, errors: list[ErrorDetails]) -> list[Problem]:
+    """One problem per mistake: a misspelt required field is reported once, as a
+    misspelling, and not also as the required field that is then missing."""
+    located = [(_loc(err, doc.data), err) for err in errors]
+    missing = {loc for loc, err in located if err["type"] == "missing"}
+    meant: dict[PathKey, str] = {}  # the misspelt field -> the required field it stands for
+    for loc, err in located:
+        if err["type"] == "extra_forbidden":
+            model = _model_at(loc[:-1])
+            guess = closest(str(loc[-1]), list(model.model_fields) if model else [])
+            if guess is not None and (*loc[:-1], guess) in missing:
+                meant[loc] = guess
+    out = []
+    for loc, err in located:
+        if err["type"] == "missing" and any(
+            (*typo[:-1], guess) == loc for typo, guess in meant.items()
+        ):
+            continue
+        if loc in meant and err["type"] == "extra_forbidden":
+            out.append(
+                doc.problem(
+                    loc,
+                    f"unknown field '{loc[-1]}'",
+                    f"did you mean '{meant[loc]}'? (a required field)",
+                    key=True,
+                )
+            )
+            continue
+        out.append(_problem(doc, loc, err))
+    return out
+
+
+def _problem(doc: Document, loc: PathKey, err: ErrorDetails) -> Problem:
     kind = err["type"]
     value = err.get("input")
+    field = _field(loc)
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         names = list(model.model_fields) if model else []
@@ -158,28 +236,29 @@ def _problem(doc: Document, err: ErrorDetails) -> Problem:
         return doc.problem(
             loc,
             f"required field '{loc[-1]}' is missing",
-            f"add '{loc[-1]}:' here (see profiles/TEMPLATE.yaml)",
+            f"add '{loc[-1]}:' here with {_described(loc)} (see profiles/TEMPLATE.yaml)",
             key=True,
+        )
+    if loc == ("schema_version",):
+        return doc.problem(
+            loc,
+            f"unsupported schema_version {_shown(value)}",
+            "write 'schema_version: 1' (a plain 1, without quotes): this version of the "
+            "tool reads schema_version 1",
         )
     if kind == "enum":
         allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
         return doc.problem(
             loc,
-            f"'{value}' is not an allowed value for {_field(loc)}",
+            f"'{value}' is not an allowed value for {field}",
             did_you_mean(str(value), allowed, noun="value"),
-        )
-    if kind == "literal_error" and loc == ("schema_version",):
-        return doc.problem(
-            loc,
-            f"unsupported schema_version {value!r}",
-            "this version of the tool reads schema_version 1",
         )
     if kind == "string_pattern_mismatch":
         return doc.problem(
             loc,
             f"'{value}' is not a valid id",
             "use 2 to 63 lower-case letters, digits and hyphens, starting with a "
-            "letter or digit (northshire-trust)",
+            f"letter or digit, such as '{_slug(value)}'",
         )
     if kind == "too_short" and loc[-1:] == ("nations",):
         return doc.problem(
@@ -188,33 +267,97 @@ def _problem(doc: Document, err: ErrorDetails) -> Problem:
             "name at least one of: england, wales, scotland, northern_ireland",
         )
     if kind == "too_short":
-        return doc.problem(loc, f"{_field(loc)} must not be empty", "fill it in")
-    if kind in _PLAIN:
-        shown = "" if isinstance(value, dict | list) else f", not {_shown(value)}"
-        return doc.problem(loc, f"{_PLAIN[kind]}{shown}", f"correct {_field(loc)}")
+        return doc.problem(loc, f"{field} must not be empty", _write(loc, value))
     if kind == "decimal_max_places":
         return doc.problem(
             loc,
             f"{_shown(value)} has more than 4 decimal places",
             "round it to at most 4 decimal places, such as 0.1235",
         )
+    if value is None and kind in (*_PLAIN, "value_error"):
+        return doc.problem(loc, f"{field} has no value", _write(loc, value))
+    if kind in _PLAIN:
+        shown = "" if isinstance(value, dict | list) else f", not {_shown(value)}"
+        return doc.problem(loc, f"{_PLAIN[kind]}{shown}", _write(loc, value))
     limit = err.get("ctx", {})
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = limit.get("ge", limit.get("le"))
         word = "at least" if kind == "greater_than_equal" else "at most"
-        return doc.problem(
-            loc,
-            f"{_field(loc)} must be {word} {bound}, not {_shown(value)}",
-            f"correct {_field(loc)}",
+        more = "more" if kind == "greater_than_equal" else "less"
+        hint = (
+            f"write a whole number of {bound} or {more}"
+            if _kind(loc) == "int"
+            else _write(loc, value)
         )
+        if kind == "greater_than_equal" and bound:
+            hint += "; or delete the line if you do not know yet"
+        return doc.problem(loc, f"{field} must be {word} {bound}, not {_shown(value)}", hint)
     message = err["msg"].removeprefix("Value error, ")
     message = message.replace("Input should be", "should be")
-    if not isinstance(value, dict | list) and value is not None:
+    message = {"int": "expected a whole number", "share": "expected a number from 0 to 1"}.get(
+        _kind(loc), message
+    )
+    if not isinstance(value, dict | list) and value is not None and "not " not in message:
         message += f", not {_shown(value)}"
-    return doc.problem(loc, f"{_field(loc)}: {message}", f"correct {_field(loc)}")
+    return doc.problem(loc, message, _write(loc, value))
+
+
+def _write(loc: PathKey, value: object) -> str:
+    """What to write at ``loc`` instead of ``value``: the hint of a wrong-type error."""
+    kind = _kind(loc)
+    field = _field(loc)
+    info = _field_info(loc)
+    optional = (
+        "" if info is None or info.is_required() else "; or delete the line if you do not know"
+    )
+    if value is None or value == "":
+        if kind == "list":
+            return f"write a list after '{field}:', such as [a, b], or [] for none"
+        return f"write {_described(loc)} after '{field}:'{optional}"
+    raw = as_written(value)
+    if kind == "int":
+        example = "250000" if field.endswith("_gbp") else "2"
+        return f"write a whole number without quotes, commas or a £ sign, such as {example}"
+    if kind == "share":
+        return (
+            "write a number from 0 to 1 without quotes or a % sign: 0.25 for a quarter, 0.2 for 20%"
+        )
+    if kind == "bool":
+        if isinstance(value, str) and value.lower() in _YES | _NO:
+            if value.lower() in _YES:
+                return "write true for yes (false for no), without quotes"
+            return "write false for no (true for yes), without quotes"
+        return "write true (yes) or false (no), without quotes"
+    if kind == "text":
+        if isinstance(value, bool | int | float):
+            shown = str(raw).lower() if isinstance(value, bool) else raw
+            return f'put it in quotes to make it text: {field}: "{shown}"'
+        return f"write the {field} as one piece of text on the same line as '{field}:'"
+    if kind == "list":
+        if not isinstance(value, dict):
+            return f"put it in square brackets, as a list of one: {field}: [{raw}]"
+        return "write a list: [a, b] on one line, or one '- item' a line ([] for none)"
+    if kind == "mapping":
+        return (
+            "write its fields indented under it, one 'name: value' a line, as in "
+            "profiles/TEMPLATE.yaml"
+        )
+    return f"write {_described(loc)}, as in profiles/TEMPLATE.yaml"
+
+
+def _described(loc: PathKey) -> str:
+    info = _field_info(loc)
+    return info.description if info is not None and info.description else "its value"
+
+
+def _slug(value: object) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")[:63].strip("-")
+    return slug if len(slug) >= 2 else "northshire-trust"
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return str(as_written(value)) if not isinstance(value, str) else repr(value)
 
 

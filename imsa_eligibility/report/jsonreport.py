@@ -68,6 +68,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         "tool_version": decision.tool_version,
         "as_of": decision.as_of.isoformat(),
         "engine": decision.engine,
+        "verified_by": decision.verified_by,
         "notes": list(decision.notes),
     }
 

@@ -15,17 +15,23 @@ from typing import Any
 
 from ..decision import Decision, EvidenceItem, Finding, NationDecision
 from ..errors import Problem
+from ..vocabulary import Effect, Nation, Outcome, Verdict
 
 Mark = Callable[[str, str], str]
 
 MEANING = {
-    "eligible": "can employ an IMSA",
-    "eligible_with_conditions": "can employ an IMSA once the conditions below are met",
-    "refer_to_panel": "needs a decision by the accreditation panel",
-    "incomplete": "cannot be decided yet: some facts are missing",
-    "ineligible": "cannot employ an IMSA",
+    Outcome.ELIGIBLE: "can employ an IMSA",
+    Outcome.ELIGIBLE_WITH_CONDITIONS: "can employ an IMSA once the conditions below are met",
+    Outcome.REFER_TO_PANEL: "needs a decision by the accreditation panel",
+    Outcome.INCOMPLETE: "cannot be decided yet: some facts are missing",
+    Outcome.INELIGIBLE: "cannot employ an IMSA",
 }
-_TAG = {"exclude": "EXCLUDES", "refer": "REFER", "condition": "CONDITION", "advise": "ADVICE"}
+_TAG = {
+    Effect.EXCLUDE: "EXCLUDES",
+    Effect.REFER: "REFER",
+    Effect.CONDITION: "CONDITION",
+    Effect.ADVISE: "ADVICE",
+}
 
 
 def _plain(text: str, _style: str) -> str:
@@ -34,7 +40,7 @@ def _plain(text: str, _style: str) -> str:
 
 def nation_name(nation: str) -> str:
     """``northern_ireland`` -> ``Northern Ireland``."""
-    return nation.replace("_", " ").title()
+    return Nation(nation).label
 
 
 def _value(value: Any) -> str:
@@ -66,13 +72,13 @@ def _evidence(item: EvidenceItem) -> str:
 
 
 def _waivable(finding: Finding) -> str:
-    if finding.effect != "exclude":
+    if finding.effect is not Effect.EXCLUDE:
         return ""
     return ", can be waived by the panel" if finding.waivable else ", cannot be waived"
 
 
 def _finding(finding: Finding, mark: Mark) -> list[str]:
-    if finding.verdict == "unknown":
+    if finding.verdict is Verdict.UNKNOWN:
         head = f"    {mark('UNKNOWN', 'unknown')} {finding.rule} {finding.title}"
         lines = [head, f"        Why it matters: {finding.because}"]
         for path in finding.to_provide:
@@ -93,25 +99,25 @@ def _finding(finding: Finding, mark: Mark) -> list[str]:
 
 
 def _nation(result: NationDecision, mark: Mark) -> list[str]:
-    outcome = mark(result.outcome.replace("_", " "), result.outcome)
+    outcome = mark(result.outcome.label, result.outcome)
     lines = [f"  {nation_name(result.nation)}: {outcome} — {MEANING[result.outcome]}"]
     shown = [
         f
         for f in result.findings
-        if f.verdict != "clear" and not (f.effect == "advise" and f.verdict == "unknown")
+        if f.verdict is not Verdict.CLEAR
+        and not (f.effect is Effect.ADVISE and f.verdict is Verdict.UNKNOWN)
     ]
-    order = {"exclude": 0, "refer": 1, "condition": 2, "advise": 3}
-    shown.sort(key=lambda f: (f.verdict == "unknown", order[f.effect]))
+    shown.sort(key=lambda f: (f.verdict is Verdict.UNKNOWN, f.effect.rank))
     for finding in shown:
         lines += _finding(finding, mark)
-    clear = sum(1 for f in result.findings if f.verdict == "clear")
+    clear = sum(1 for f in result.findings if f.verdict is Verdict.CLEAR)
     lines.append(f"    {clear} of {len(result.findings)} rules are clear.")
     return lines
 
 
 def render_decision(decision: Decision, mark: Mark = _plain) -> str:
     """One decision as an assessor's note."""
-    outcome = mark(decision.outcome.replace("_", " ").upper(), decision.outcome)
+    outcome = mark(decision.outcome.label.upper(), decision.outcome)
     lines = [
         mark(f"{decision.file}", "file") + f" — {decision.organisation_name} "
         f"({decision.organisation_id})",
@@ -125,7 +131,8 @@ def render_decision(decision: Decision, mark: Mark = _plain) -> str:
         "",
         f"  Rule set {decision.ruleset_id} {decision.ruleset_version} "
         f"(sha256 {decision.ruleset_sha256[:12]}…) · tool {decision.tool_version} · "
-        f"as of {decision.as_of.isoformat()} · engine {decision.engine}",
+        f"as of {decision.as_of.isoformat()} · engine {decision.engine}"
+        + (f", verified by {decision.verified_by}" if decision.verified_by else ""),
     ]
     return "\n".join(lines) + "\n"
 

@@ -93,5 +93,3 @@ class Aggregate:
 
 
 Node = Test | AllOf | AnyOf | Not | Quantified | Aggregate
-
-Verdict = Literal["triggered", "clear", "unknown"]

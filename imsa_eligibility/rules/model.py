@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..vocabulary import Effect, Nation
 from .ast import Node
 
 
@@ -44,7 +45,7 @@ class Derived:
 class Override:
     """What changes for one nation: effect, waivability, texts or parameters."""
 
-    effect: str | None = None
+    effect: Effect | None = None
     waivable: bool | None = None
     title: str | None = None
     because: str | None = None
@@ -60,9 +61,9 @@ class Rule:
     id: str
     title: str
     section: int
-    effect: str
+    effect: Effect
     waivable: bool
-    nations: tuple[str, ...]
+    nations: tuple[Nation, ...]
     when: Any
     because: str
     remedy: str
@@ -74,7 +75,7 @@ class Rule:
     overrides: dict[str, Override] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
 
-    def applies(self, nation: str, as_of: dt.date) -> bool:
+    def applies(self, nation: Nation, as_of: dt.date) -> bool:
         """Whether the rule is applicable to ``nation`` on ``as_of``."""
         if nation not in self.nations:
             return False
@@ -88,8 +89,8 @@ class Variant:
     """A rule resolved for one nation: its effect, texts and compiled condition."""
 
     rule: Rule
-    nation: str
-    effect: str
+    nation: Nation
+    effect: Effect
     waivable: bool
     title: str
     because: str

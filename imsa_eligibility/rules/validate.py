@@ -1,19 +1,52 @@
-"""Check rule documents against the published JSON Schema, with located, plain messages."""
+"""Check rule documents against the published JSON Schema, with located, plain messages.
+
+One mistake gives one message. jsonschema reports a value that fits none of a ``oneOf``'s
+forms with the errors of every form (a wrong key in a condition gave one error per kind of
+condition); here the form the author meant is picked out (the one whose keys the value
+has) and only its errors are explained, recursively. A misspelt required key is reported
+as the misspelling, not also as the key that is then missing.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 import jsonschema
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
 from ..errors import Problem
 from ..source import Document, PathKey
-from ..suggest import did_you_mean
-from .schema import LEAF_OPERATORS, rules_schema
+from ..suggest import closest, did_you_mean
+from .schema import DERIVED_OPERATORS, LEAF_OPERATORS, rules_schema
 
 _CONDITION_KEYS = ("all", "any", "not", "some", "every", "fact", "derived")
+_LEAF_EXAMPLE = "{fact: governance.safeguarding_policy, is: false}"
+_CONDITION_FORMS = (
+    "write {fact: PATH, OPERATOR: VALUE} (such as "
+    + _LEAF_EXAMPLE
+    + "), or start it with all:, any:, not:, some:, every: or derived:"
+)
+
+# Patterns of the schema, in the words of what to write.
+_PATTERNS = {
+    "^[A-Z]{2,5}-[0-9]{3}$": "2 to 5 capital letters, a hyphen and 3 digits, such as IND-016",
+    "^[a-z][a-z0-9_]*$": "lower-case letters, digits and underscores, starting with a letter, "
+    "such as {suggestion}",
+    r"^\d{4}-\d{2}-\d{2}$": "a date as YYYY-MM-DD, such as 2025-04-01",
+    "^[a-z0-9][a-z0-9-]*$": "lower-case letters, digits and hyphens, such as {suggestion}",
+}
+_TYPES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys",
+    "null": "nothing",
+}
 
 
 @cache
@@ -24,7 +57,6 @@ def _validators() -> dict[str, jsonschema.protocols.Validator]:
     for kind in ("ruleset", "rules"):
         sub = {"$schema": schema["$schema"], **defs[kind], "$defs": defs}
         out[kind] = jsonschema.Draft202012Validator(sub)
-    out["condition"] = jsonschema.Draft202012Validator({**defs["condition"], "$defs": defs})
     return out
 
 
@@ -42,14 +74,15 @@ def _plain(value: Any) -> Any:
 
 
 def schema_problems(doc: Document) -> list[Problem]:
-    """Every place where ``doc`` breaks the rule-file schema."""
+    """Every place where ``doc`` breaks the rule-file schema, one problem per mistake."""
     data = _plain(doc.data)
     if not isinstance(data, dict):
         return [
             doc.problem(
                 (),
                 "a rule file must be a mapping with 'kind: ruleset' or 'kind: rules'",
-                "see rules/ruleset.yaml for an example",
+                "start the file with 'kind: rules' and a 'rules:' list (as the files in "
+                "rules/ do), or 'kind: ruleset' for the rule set's lists and parameters",
             )
         ]
     kind = data.get("kind")
@@ -64,30 +97,108 @@ def schema_problems(doc: Document) -> list[Problem]:
         )
         what = f"unknown kind {kind!r}" if kind is not None else "the file has no 'kind'"
         return [doc.problem(("kind",), what, hint, key=True)]
+    return sorted(set(_explain_all(doc, _validators()[kind].iter_errors(data))))
+
+
+def _explain_all(doc: Document, errors: Iterable[ValidationError]) -> list[Problem]:
+    """Explain sibling errors, folding a misspelt required key into one message."""
+    errors = list(errors)
+    meant: dict[tuple[PathKey, str], str] = {}  # (mapping, misspelt key) -> required key
+    for error in errors:
+        if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+            continue
+        path = tuple(error.absolute_path)
+        required = set(_schema(error).get("required", ())) - set(error.instance)
+        for key in _extra_keys(error):
+            guess = closest(key, required)
+            if guess is not None:
+                meant[(path, key)] = guess
+    folded = {(path, guess) for (path, _), guess in meant.items()}
+    # A value of the wrong type also fails its enum, pattern or length: say the type only.
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     problems: list[Problem] = []
-    for error in _validators()[kind].iter_errors(data):
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if error.validator == "required" and (path, _required_name(error)) in folded:
+            continue
+        if path in mistyped and error.validator != "type":
+            continue
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            for key in _extra_keys(error):
+                if (path, key) in meant:
+                    problems.append(
+                        doc.problem(
+                            (*path, key),
+                            f"unknown key '{key}'",
+                            f"did you mean '{meant[(path, key)]}'? (a required key)",
+                            key=True,
+                        )
+                    )
+                else:
+                    problems.append(_unknown_key(doc, path, key, error))
+            continue
         problems += _explain(doc, error)
-    return sorted(set(problems))
+    return problems
+
+
+def _schema(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
+def _extra_keys(error: ValidationError) -> list[str]:
+    allowed = _schema(error).get("properties", {})
+    instance: Any = error.instance
+    return [str(k) for k in instance if k not in allowed] if isinstance(instance, dict) else []
+
+
+def _required_name(error: ValidationError) -> str:
+    return error.message.split("'")[1] if "'" in error.message else "?"
+
+
+def _unknown_key(doc: Document, path: PathKey, key: str, error: ValidationError) -> Problem:
+    allowed = list(_schema(error).get("properties", {}))
+    if "fact" in allowed and "is" in allowed:
+        return doc.problem(
+            (*path, key),
+            f"unknown operator '{key}'",
+            did_you_mean(key, LEAF_OPERATORS, noun="operator"),
+            key=True,
+        )
+    if "derived" in allowed:
+        return doc.problem(
+            (*path, key),
+            f"unknown operator '{key}'",
+            did_you_mean(key, DERIVED_OPERATORS, noun="operator"),
+            key=True,
+        )
+    return doc.problem(
+        (*path, key), f"unknown key '{key}'", did_you_mean(key, allowed, noun="key"), key=True
+    )
 
 
 def _explain(doc: Document, error: ValidationError) -> list[Problem]:
     path: PathKey = tuple(error.absolute_path)
-    instance = error.instance
-    if error.validator == "oneOf" and isinstance(instance, dict) and _is_condition(error):
-        return _condition(doc, path, instance)
-    if error.validator == "additionalProperties" and isinstance(instance, dict):
-        schema = error.schema if isinstance(error.schema, dict) else {}
-        allowed = list(schema.get("properties", {}))
-        extra = [k for k in instance if k not in allowed]
-        return [
-            doc.problem(
-                (*path, k), f"unknown key '{k}'", did_you_mean(k, allowed, noun="key"), key=True
-            )
-            for k in extra
-        ]
+    instance: Any = error.instance
+    name = path[-1] if path else ""
+    if error.validator in ("oneOf", "anyOf"):
+        return _alternatives(doc, error)
+    if _in_property_names(error):
+        return [_property_name(doc, path, error)]
+    if error.validator == "additionalProperties":
+        return _explain_all(doc, [error])
     if error.validator == "required":
-        name = error.message.split("'")[1] if "'" in error.message else "?"
-        return [doc.problem(path, f"required key '{name}' is missing", f"add '{name}:'", key=True)]
+        key = _required_name(error)
+        if key == "where":
+            return [
+                doc.problem(
+                    path,
+                    f"a '{_head(instance)}' needs a 'where' condition",
+                    "add 'where:' with the condition each item is tested against, such as "
+                    "where: {fact: functions, has: policing}",
+                    key=True,
+                )
+            ]
+        return [doc.problem(path, f"required key '{key}' is missing", f"add '{key}:'", key=True)]
     if error.validator == "enum":
         options = [str(o) for o in _listed(error.validator_value)]
         return [
@@ -97,95 +208,292 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
                 did_you_mean(str(instance), options, noun="value"),
             )
         ]
+    if error.validator == "const":
+        return [
+            doc.problem(
+                path, f"{instance!r} is not allowed here", f"write {error.validator_value!r}"
+            )
+        ]
     if error.validator == "pattern":
         return [
             doc.problem(
                 path,
                 f"{instance!r} does not have the expected form",
-                f"it must match {error.validator_value}",
+                "write " + _form(str(error.validator_value), str(instance)),
             )
         ]
-    if error.validator == "propertyNames":
-        return [doc.problem(path, error.message, "check the spelling of the names")]
-    return [doc.problem(path, error.message, "see schemas/rules.schema.json")]
+    if error.validator == "type":
+        return [_wrong_type(doc, path, error)]
+    if error.validator == "minItems" and name in ("all", "any"):
+        return [
+            doc.problem(
+                path,
+                f"an '{name}' needs at least one condition",
+                f"list the conditions under '{name}:', one '- ' a line, or remove the '{name}'",
+            )
+        ]
+    if error.validator == "minItems":
+        return [doc.problem(path, "the list is empty", "give at least one value, as in [a, b]")]
+    if error.validator == "uniqueItems":
+        items = list(instance) if isinstance(instance, list) else []
+        repeated = sorted({str(v) for v in items if items.count(v) > 1})
+        return [
+            doc.problem(
+                path,
+                "the list repeats " + ", ".join(f"'{v}'" for v in repeated),
+                "list each value once",
+            )
+        ]
+    if error.validator == "minLength":
+        return [doc.problem(path, f"'{name}' is empty", f"write the {name} as text")]
+    if error.validator in ("minProperties", "maxProperties"):
+        return [_property_count(doc, path, error)]
+    return [doc.problem(path, error.message, "see schemas/rules.schema.json for what fits here")]
 
 
 def _listed(value: object) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else []
 
 
-def _is_condition(error: ValidationError) -> bool:
-    return any(
-        isinstance(s, dict) and "all" in s.get("properties", {})
-        for s in _listed(error.validator_value)
-    )
+def _head(instance: Any) -> str:
+    keys = [k for k in _CONDITION_KEYS if isinstance(instance, dict) and k in instance]
+    return keys[0] if keys else "condition"
 
 
-def _condition(doc: Document, path: PathKey, cond: dict[str, Any]) -> list[Problem]:
-    keys = [k for k in _CONDITION_KEYS if k in cond]
-    if not keys:
-        first = next(iter(cond), "")
-        return [
-            doc.problem(
-                (*path, first) if first else path,
-                f"'{first}' does not start a condition",
-                did_you_mean(str(first), _CONDITION_KEYS, noun="key"),
-                key=True,
+def _form(pattern: str, instance: str) -> str:
+    words = _PATTERNS.get(pattern)
+    if words is None:
+        return f"a value matching {pattern}"
+    sep = "-" if "hyphens" in words else "_"
+    suggestion = re.sub(r"[^a-z0-9]+", sep, instance.lower()).strip(sep) or "a_name"
+    if sep == "_" and not suggestion[0].isalpha():
+        suggestion = "n_" + suggestion
+    return words.format(suggestion=suggestion)
+
+
+def _in_property_names(error: ValidationError) -> bool:
+    return list(error.relative_schema_path)[-2:-1] == ["propertyNames"]
+
+
+def _property_name(doc: Document, path: PathKey, error: ValidationError) -> Problem:
+    key = str(error.instance)
+    if error.validator == "enum":
+        return doc.problem(
+            (*path, key),
+            f"'{key}' is not allowed here",
+            did_you_mean(key, [str(v) for v in _listed(error.validator_value)], noun="name"),
+            key=True,
+        )
+    form = _form(str(error.validator_value), key) if error.validator == "pattern" else "a name"
+    return doc.problem((*path, key), f"'{key}' is not a valid name", f"write {form}", key=True)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "null"
+
+
+def _fits_type(value: Any, expected: Any) -> bool:
+    names = set(_listed(expected)) if isinstance(expected, list) else {expected}
+    actual = _json_type(value)
+    return actual in names or (actual == "integer" and "number" in names)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def _wrong_type(doc: Document, path: PathKey, error: ValidationError) -> Problem:
+    expected = error.validator_value
+    names = _listed(expected) if isinstance(expected, list) else [expected]
+    words = " or ".join(_TYPES.get(str(n), str(n)) for n in names)
+    value = error.instance
+    name = path[-1] if path else ""
+    message = f"expected {words}, not {_shown(value)}"
+    if name in ("all", "any") and "array" in names:
+        return doc.problem(
+            path,
+            f"an '{name}' takes a list of conditions, not {_shown(value)}",
+            f"write each condition under '{name}:' on its own line, starting with '- '",
+        )
+    if value is None:
+        hint = f"write a value after '{name}:'" if name else "write a value"
+    elif "string" in names and isinstance(value, bool | int | float):
+        hint = f"put it in quotes to make it text: '{_shown(value)}'"
+    elif "string" in names:
+        hint = "write one piece of text on the same line, not a list or mapping"
+    elif "array" in names:
+        hint = "write a list: [a, b], or one '- item' a line"
+    elif "object" in names:
+        hint = "write its keys indented under it, one 'key: value' a line"
+    elif "boolean" in names:
+        hint = "write true or false, without quotes"
+    else:
+        hint = f"write {words}, without quotes"
+    return doc.problem(path, message, hint)
+
+
+def _property_count(doc: Document, path: PathKey, error: ValidationError) -> Problem:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    props = _schema(error).get("properties", {})
+    if "fact" in props or "derived" in props:
+        head = "fact" if "fact" in props else "derived"
+        operators = [k for k in instance if k != head]
+        if not operators:
+            example = _LEAF_EXAMPLE if head == "fact" else "{derived: NAME, more_than: 0.5}"
+            return doc.problem(
+                path,
+                f"a {head} test needs an operator",
+                f"write {{{head}: ..., OPERATOR: VALUE}}, such as {example}",
             )
-        ]
-    head = keys[0]
-    if head == "fact":
-        ops = [k for k in cond if k != "fact"]
-        unknown = [k for k in ops if k not in LEAF_OPERATORS]
-        if unknown:
-            return [
-                doc.problem(
-                    (*path, k),
-                    f"unknown operator '{k}'",
-                    did_you_mean(k, LEAF_OPERATORS, noun="operator"),
-                    key=True,
-                )
-                for k in unknown
-            ]
-        if len(ops) != 1:
-            return [
-                doc.problem(
-                    path,
-                    "a fact test needs exactly one operator",
-                    "write {fact: PATH, OPERATOR: VALUE}, e.g. {fact: "
-                    "governance.safeguarding_policy, is: false}",
-                )
-            ]
-    if len(keys) > 1 and not (set(keys) <= {"some", "where"}):
+        return doc.problem(
+            path,
+            f"a {head} test needs exactly one operator, not {len(operators)} "
+            f"({', '.join(operators)})",
+            "write each test as its own condition and combine them under 'all:' or 'any:'",
+        )
+    if error.validator == "minProperties":
+        return doc.problem(path, "this mapping is empty", "give at least one entry")
+    return doc.problem(path, error.message, "see schemas/rules.schema.json for what fits here")
+
+
+def _alternatives(doc: Document, error: ValidationError) -> list[Problem]:
+    """A value that fits none of the forms a ``oneOf`` allows: explain the form meant."""
+    path: PathKey = tuple(error.absolute_path)
+    instance = error.instance
+    forms = [f if isinstance(f, dict) else {} for f in _listed(error.validator_value)]
+    condition = any("all" in f.get("properties", {}) for f in forms)
+    operand = any("param" in f.get("properties", {}) for f in forms)
+    if not error.context:  # it fits more than one form: the schema's forms overlap
+        return [doc.problem(path, error.message, "see schemas/rules.schema.json")]
+    if condition:
+        found = _condition_shape(doc, path, instance)
+        if found is not None:
+            return [found]
+    chosen = _chosen_form(instance, forms)
+    if isinstance(chosen, list):
+        keys = [str(_listed(forms[i].get("required"))[0]) for i in chosen]
         return [
             doc.problem(
                 path,
-                "a condition mixes " + " and ".join(keys),
-                "wrap several conditions in 'all:' or 'any:'",
+                " and ".join(f"'{k}'" for k in keys) + " cannot be used together",
+                "keep one of them: write {" + keys[0] + ": ...} or {" + keys[1] + ": ...}",
             )
         ]
-    problems: list[Problem] = []
-    for error in _validators()["condition"].iter_errors(cond):
-        # Errors inside the intended alternative, with paths relative to this condition.
-        for sub in error.context or [error]:
-            if sub.validator in ("oneOf", "required") and not sub.absolute_path:
-                continue
-            problems += _explain(doc, _rebase(sub, path))
-    if not problems:
-        problems.append(
-            doc.problem(
-                path, f"this '{head}' condition is not well formed", "see docs/rule-language.md"
-            )
+    if chosen is None:
+        return [_no_form(doc, path, instance, forms, condition=condition, operand=operand)]
+    inside = [e for e in error.context if list(e.relative_schema_path)[:1] == [chosen]]
+    if not inside:  # unreachable for the rule schema; keep a located message regardless
+        return [
+            doc.problem(path, best_match(error.context).message, "see schemas/rules.schema.json")
+        ]
+    return _explain_all(doc, inside)
+
+
+def _condition_shape(doc: Document, path: PathKey, cond: Any) -> Problem | None:
+    """A condition that is not a mapping, or mixes forms: one message before any form."""
+    if not isinstance(cond, dict) or not cond:
+        what = "an empty mapping" if isinstance(cond, dict) else _shown(cond)
+        return doc.problem(path, f"a condition must be a mapping, not {what}", _CONDITION_FORMS)
+    heads = [k for k in _CONDITION_KEYS if k in cond]
+    if len(heads) > 1:
+        return doc.problem(
+            path,
+            "a condition mixes " + " and ".join(heads),
+            "write one condition per mapping: wrap several conditions in 'all:' or 'any:'",
         )
-    return problems
+    return None
 
 
-def _rebase(error: ValidationError, base: PathKey) -> ValidationError:
-    return ValidationError(
-        error.message,
-        validator=error.validator,
-        path=[*base, *error.absolute_path],
-        instance=error.instance,
-        schema=error.schema,
-        validator_value=error.validator_value,
+def _chosen_form(instance: Any, forms: list[dict[str, Any]]) -> int | list[int] | None:
+    """The form the author meant: of the forms whose type fits, the one with most of its
+    required keys present (for a mapping, at least one). A list when the value holds the
+    keys of several forms in full (it mixes them); None when it fits none."""
+    scored: list[tuple[int, int, bool]] = []
+    for index, form in enumerate(forms):
+        if "type" in form and not _fits_type(instance, form["type"]):
+            continue
+        required = [str(k) for k in _listed(form.get("required"))]
+        given = [str(k) for k in instance] if isinstance(instance, dict) else []
+        hits = sum(1 for key in required if key in given)
+        if isinstance(instance, dict) and required and not hits:
+            continue
+        extra = [k for k in given if k not in form.get("properties", {})]
+        near = sum(1 for key in required if key not in given and closest(key, extra))
+        scored.append((hits + near, index, hits == len(required) > 0))
+    if not scored:
+        return None
+    top = max(hits for hits, _, _ in scored)
+    full = [index for hits, index, whole in scored if whole and hits == top]
+    if len(full) > 1:
+        return full
+    return next(index for hits, index, _ in scored if hits == top)
+
+
+def _no_form(
+    doc: Document,
+    path: PathKey,
+    instance: Any,
+    forms: list[dict[str, Any]],
+    *,
+    condition: bool,
+    operand: bool,
+) -> Problem:
+    starts = sorted({str(k) for f in forms for k in _listed(f.get("required"))})
+    known = {str(k) for f in forms for k in f.get("properties", {})}
+    if isinstance(instance, dict):
+        unknown = [str(k) for k in instance if k not in known]
+        if unknown:
+            key = unknown[0]
+            noun = "condition" if condition else "key"
+            return doc.problem(
+                (*path, key),
+                f"'{key}' does not start a {noun}" if condition else f"unknown key '{key}'",
+                did_you_mean(key, starts, noun="key"),
+                key=True,
+            )
+        if condition:
+            return doc.problem(
+                path,
+                "this test has no 'fact'",
+                f"add 'fact: PATH' to say what '{next(iter(instance))}' tests, such as "
+                + _LEAF_EXAMPLE,
+            )
+    if operand and instance is None:
+        return doc.problem(
+            path,
+            f"'{path[-1] if path else 'the operator'}' has no value",
+            "write the value to compare with, such as true, 3, policing, [a, b], "
+            "{list: NAME} or {param: NAME}",
+        )
+    if operand:
+        return doc.problem(
+            path,
+            f"expected a value, a list of values, {{list: NAME}}, {{param: NAME}} or "
+            f"{{fact: PATH}}, not {_shown(instance)}",
+            "write the value to compare with, such as true, 3, policing or [a, b]",
+        )
+    if condition:
+        return doc.problem(
+            path, f"a condition must be a mapping, not {_shown(instance)}", _CONDITION_FORMS
+        )
+    return doc.problem(
+        path, f"{_shown(instance)} does not fit here", "see schemas/rules.schema.json"
     )

@@ -6,6 +6,7 @@ import datetime as dt
 
 from cli.console import _mark, _styled
 from imsa_eligibility.decision import evaluate
+from imsa_eligibility.engine import engine_for
 from imsa_eligibility.profile import load_profile
 from imsa_eligibility.report import render_text
 from imsa_eligibility.rules.load import load_ruleset
@@ -19,10 +20,12 @@ def test_styled_text_keeps_brackets_and_styles_marked_words() -> None:
 
 
 def test_styled_report_reads_the_same_as_the_plain_one() -> None:
+    ruleset = load_ruleset(ROOT / "rules")
     decision = evaluate(
         load_profile(EXAMPLES / "police-force.yaml"),
-        load_ruleset(ROOT / "rules"),
+        ruleset,
         as_of=dt.date(2026, 11, 28),
+        engine=engine_for("native", ruleset),
     )
     plain = render_text([decision], [])
     assert _styled(render_text([decision], [], mark=_mark)).plain == plain

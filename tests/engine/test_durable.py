@@ -24,15 +24,13 @@ from imsa_eligibility.rules.ast import (
     Node,
     Not,
     Quantified,
-    Verdict,
 )
 from imsa_eligibility.rules.ast import Test as Leaf
+from imsa_eligibility.vocabulary import Verdict
 
 pytestmark = pytest.mark.skipif(not durable_available(), reason="durable_rules not available")
 
-T: Verdict = "triggered"
-C: Verdict = "clear"
-U: Verdict = "unknown"
+T, C, U = Verdict.TRIGGERED, Verdict.CLEAR, Verdict.UNKNOWN
 LAW = ("policing", "prosecution")
 
 

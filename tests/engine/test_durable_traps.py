@@ -38,9 +38,9 @@ from imsa_eligibility.rules.ast import (
     CompareOp,
     Node,
     Quantified,
-    Verdict,
 )
 from imsa_eligibility.rules.ast import Test as Leaf
+from imsa_eligibility.vocabulary import Verdict
 
 pytestmark = pytest.mark.skipif(not durable_available(), reason="durable_rules not available")
 
@@ -662,7 +662,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
             created.append(name)
             return int(module.create_ruleset(name, text))
 
-    monkeypatch.setattr(durable_module, "_MODULE", [Counting()])
+    monkeypatch.setattr(durable_module, "_module", Counting)
     yield created
 
 
@@ -703,13 +703,13 @@ def test_guard_engine_failures_become_engine_errors(monkeypatch: pytest.MonkeyPa
 
     engine = DurableEngine()
     engine.prepare([Target("t", IN_CHAIN)])
-    monkeypatch.setattr(durable_module, "_MODULE", [Failing()])
+    monkeypatch.setattr(durable_module, "_module", Failing)
     with pytest.raises(EngineError, match="307"):
         engine.decide(FactBase(DIAMOND, ()))
 
 
 def test_guard_without_durable_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(durable_module, "_MODULE", [None])
+    monkeypatch.setattr(durable_module, "_module", lambda: None)
     assert not durable_available()
     with pytest.raises(EngineError, match="native engine"):
         DurableEngine().prepare([])

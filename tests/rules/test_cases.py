@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from imsa_eligibility.engine import ENGINES, durable_ready, make_engine
-from imsa_eligibility.rules.cases import run_case_file
+from imsa_eligibility.policy.casebook import run_case_file
 from imsa_eligibility.rules.load import load_ruleset
 from imsa_eligibility.source import read_document
 from tests.conftest import ROOT
 
-CASES = sorted((ROOT / "tests" / "rules" / "cases").glob("*.yaml"))
+CASES = sorted((ROOT / "rules" / "tests" / "cases").glob("*.yaml"))
 RULESET = load_ruleset(ROOT / "rules")
-BASE = read_document(ROOT / "tests" / "rules" / "base-profile.yaml")
+BASE = read_document(ROOT / "rules" / "tests" / "base-profile.yaml")
 
 
 def test_every_rule_has_a_case_file_with_each_verdict() -> None:

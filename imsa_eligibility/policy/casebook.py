@@ -1,6 +1,6 @@
 """Rule test cases that policy staff can read: a base profile, a change, an expected verdict.
 
-A case file (``tests/rules/cases/IND-001.yaml``) names a rule and lists cases. Each case
+A case file (``rules/tests/cases/IND-001.yaml``) names a rule and lists cases. Each case
 changes a complete, compliant base profile (``set:`` is merged in, lists replace; ``remove:``
 makes facts unknown) and says which verdict the rule must reach, for every nation it
 applies to or for the ``nations`` named.
@@ -16,11 +16,11 @@ from typing import Any
 
 from ..engine.facts import facts_from_profile
 from ..engine.interface import Engine, Target
-from ..errors import Problem, ProfileError
+from ..errors import DocumentError, Problem, ProfileError
 from ..profile.load import validate_document
-from ..source import Document, DocumentError, read_document
+from ..rules.model import RuleSet
+from ..source import Document, read_document
 from ..suggest import did_you_mean
-from .model import RuleSet
 
 _STEP = re.compile(r"([a-z_]+)((?:\[\d+\])*)")
 

@@ -1,0 +1,83 @@
+"""The result of deciding a profile: evidence, findings, per-nation decisions, the decision.
+
+Plain immutable data; nothing here decides anything. :mod:`.decide` makes these objects
+from an engine's explanations, and :mod:`.outcome` derives outcomes from findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..vocabulary import Effect, Nation, Outcome, Verdict
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """A fact a verdict rests on, located in the profile."""
+
+    path: str
+    value: Any
+    file: str
+    line: int | None
+    chain: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+    at_least: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One applicable rule's verdict for one nation, with its reasons."""
+
+    rule: str
+    title: str
+    section: int
+    effect: Effect
+    verdict: Verdict
+    waivable: bool
+    because: str
+    remedy: str
+    source: str
+    evidence: tuple[EvidenceItem, ...]
+    to_provide: tuple[str, ...] = ()
+    waived: bool = False
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding can change the outcome (not advice, not waived)."""
+        return self.effect.counts and not self.waived
+
+
+@dataclass(frozen=True)
+class NationDecision:
+    """The outcome for one nation and every finding behind it."""
+
+    nation: Nation
+    outcome: Outcome
+    to_provide: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision on one profile, with what is needed to replay it.
+
+    ``engine`` decided the verdicts; ``verified_by`` decided them again and agreed (None
+    when one engine decided alone).
+    """
+
+    file: str
+    organisation_id: str
+    organisation_name: str
+    outcome: Outcome
+    nations: tuple[NationDecision, ...]
+    ruleset_id: str
+    ruleset_version: str
+    ruleset_sha256: str
+    profile_sha256: str
+    tool_version: str
+    as_of: dt.date
+    engine: str
+    verified_by: str | None = None
+    notes: tuple[str, ...] = field(default=())
