@@ -60,7 +60,13 @@ def run_check(
         console.problems(exc.problems)
         return INVALID
     runner = engine_for(engine, ruleset)
-    files, errors = expand(paths)
+    inputs = expand(paths, output)
+    files, errors = inputs.files, inputs.problems
+    for skipped in inputs.skipped:
+        console.notice(f"note: skipped {skipped}")
+    if inputs.clash:
+        console.problems(errors)
+        return INVALID
     decisions: list[Decision] = []
     codes = [INVALID] if errors else []
     for path in _progress(files):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -13,20 +16,22 @@ from rich.text import Text
 
 from imsa_eligibility.decision import Decision
 from imsa_eligibility.errors import Problem
+from imsa_eligibility.printable import printable
+from imsa_eligibility.vocabulary import Effect, Outcome, Verdict
 
 Renderer = Callable[[Sequence[Decision], Sequence[Problem]], str]
 
-_STYLES = {
-    "eligible": "bold green",
-    "eligible_with_conditions": "bold yellow",
-    "refer_to_panel": "bold magenta",
-    "incomplete": "bold cyan",
-    "ineligible": "bold red",
-    "exclude": "bold red",
-    "refer": "bold magenta",
-    "condition": "bold yellow",
-    "advise": "blue",
-    "unknown": "bold cyan",
+_STYLES: dict[str, str] = {
+    Outcome.ELIGIBLE: "bold green",
+    Outcome.ELIGIBLE_WITH_CONDITIONS: "bold yellow",
+    Outcome.REFER_TO_PANEL: "bold magenta",
+    Outcome.INCOMPLETE: "bold cyan",
+    Outcome.INELIGIBLE: "bold red",
+    Effect.EXCLUDE: "bold red",
+    Effect.REFER: "bold magenta",
+    Effect.CONDITION: "bold yellow",
+    Effect.ADVISE: "blue",
+    Verdict.UNKNOWN: "bold cyan",
     "error": "bold red",
     "file": "bold",
 }
@@ -68,15 +73,43 @@ def emit(
 
 
 def write(text: str, output: Path | None) -> None:
-    """Write ``text`` to ``output``, or to stdout."""
+    """Write ``text`` to ``output`` (atomically), or to stdout."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
         try:
-            output.write_text(text, encoding="utf-8")
+            sys.stdout.write(text)
+            sys.stdout.flush()
         except OSError as exc:
-            raise OutputError(f"cannot write {output}: {exc.strerror}") from None
+            raise OutputError(
+                f"cannot write the report to standard output: {exc.strerror}"
+            ) from None
+        return
+    write_atomically(output, text.encode("utf-8"))
+
+
+def write_atomically(output: Path, data: bytes) -> None:
+    """Write ``data`` to ``output`` so that it is whole or untouched, never half-written.
+
+    The bytes go to a temporary file in the same folder, reach the disk, and then replace
+    ``output`` in one rename: a run killed part-way leaves the previous file as it was.
+    """
+    temporary: Path | None = None
+    try:
+        descriptor, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+        temporary = Path(name)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o666 & ~umask)
+        temporary.replace(output)
+    except OSError as exc:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"cannot write {printable(str(output))}: {reason}") from None
 
 
 class OutputError(Exception):
@@ -84,8 +117,8 @@ class OutputError(Exception):
 
 
 def notice(message: str) -> None:
-    """A one-line notice on stderr."""
-    stderr.print(escape(message))
+    """A one-line notice on stderr (control characters from inputs shown, never obeyed)."""
+    stderr.print(escape(printable(message)))
 
 
 def problems(found: Sequence[Problem]) -> None:

@@ -1,37 +1,104 @@
-"""Expanding command-line paths (files and folders) into the profile files to read."""
+"""Expanding command-line paths (files and folders) into the profile files to read.
+
+Two guards keep a run from reading what it writes: the report file named by ``--output``
+is never read as an input (named as an input, it is refused, and nothing is written; found
+in a folder, it is skipped), and a JSON report of ours found in a folder is skipped, never
+read as a profile.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from imsa_eligibility.errors import Problem
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
+REPORT_MARK = b'"schema": "imsa-eligibility/'
 
 
-def expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+@dataclass
+class Inputs:
+    """The profile files to read, the located problems with the paths, and what was skipped."""
+
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    clash: bool = False  # an input is also the --output: the command must write nothing
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def is_report(path: Path) -> bool:
+    """Whether ``path`` is a JSON report this tool wrote (its first bytes name our schema)."""
+    if path.suffix != ".json":
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        return False
+    return REPORT_MARK in head.replace(b'"schema":"', b'"schema": "')
+
+
+def expand(paths: list[Path], output: Path | None = None) -> Inputs:
     """Profile files named or found (recursively) in folders, sorted; and missing paths."""
-    files: set[Path] = set()
-    problems = []
+    found: set[Path] = set()
+    inputs = Inputs()
     for path in paths:
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.is_file() and p.suffix in PROFILE_SUFFIXES]
-            if not found:
-                problems.append(
+            listed = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix in PROFILE_SUFFIXES
+            )
+            if not listed:
+                inputs.problems.append(
                     Problem(
                         str(path),
                         1,
                         1,
                         "",
                         "the folder holds no profile (.yaml, .yml or .json) files",
-                        "check the path",
+                        "name a folder that holds profiles, or the profile files themselves",
                     )
                 )
-            files.update(found)
+            for item in listed:
+                if output is not None and _same(item, output):
+                    inputs.skipped.append(f"{item}: the report being written (--output)")
+                elif is_report(item):
+                    inputs.skipped.append(f"{item}: a report of this tool, not a profile")
+                else:
+                    found.add(item)
         elif path.is_file():
-            files.add(path)
+            if output is not None and _same(path, output):
+                inputs.clash = True
+                inputs.problems.append(
+                    Problem(
+                        str(path),
+                        1,
+                        1,
+                        "",
+                        "this file is both an input and the --output; writing the report "
+                        "would destroy it, so nothing was decided or written",
+                        "give --output a new file name",
+                    )
+                )
+            else:
+                found.add(path)
         else:
-            problems.append(
-                Problem(str(path), 1, 1, "", "no such file or folder", "check the path")
+            inputs.problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "",
+                    "no such file or folder",
+                    "check the spelling, or run from the folder that holds it",
+                )
             )
-    return sorted(files, key=lambda p: p.as_posix()), problems
+    inputs.files = sorted(found, key=lambda p: p.as_posix())
+    return inputs

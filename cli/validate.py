@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from imsa_eligibility.errors import Problem, ProfileError
+from imsa_eligibility.printable import printable
 from imsa_eligibility.profile.load import load_profile
 
 from . import console
@@ -15,7 +16,13 @@ from .inputs import expand
 
 def run_validate(paths: list[Path], *, fmt: str, output: Path | None) -> int:
     """Validate every profile under ``paths``; 0 when all are valid, else 2."""
-    files, errors = expand(paths)
+    inputs = expand(paths, output)
+    files, errors = inputs.files, inputs.problems
+    for skipped in inputs.skipped:
+        console.notice(f"note: skipped {skipped}")
+    if inputs.clash:
+        console.problems(errors)
+        return INVALID
     results: list[tuple[str, bool]] = [(p.file, False) for p in errors]
     for path in files:
         try:
@@ -33,7 +40,7 @@ def run_validate(paths: list[Path], *, fmt: str, output: Path | None) -> int:
 
 def _render(fmt: str, results: list[tuple[str, bool]], errors: list[Problem]) -> str:
     if fmt == "text":
-        lines = [f"ok: {name}" for name, ok in results if ok]
+        lines = [f"ok: {printable(name)}" for name, ok in results if ok]
         lines += [f"error: {p.render()}" for p in errors]
         return "".join(line + "\n" for line in lines)
     files = [{"file": name, "valid": ok} for name, ok in results]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .printable import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -25,10 +27,14 @@ class Problem:
         return f"{self.message}. {self.hint}" if self.hint else self.message
 
     def render(self) -> str:
-        """``file:line:col: path: message. hint`` — the one-line form for people."""
+        """``file:line:col: path: message. hint`` — the one-line form for people.
+
+        Control characters from the input (in a file name, a key, a quoted value) are
+        shown as escapes, so that the line cannot steer a terminal or forge another line.
+        """
         where = f"{self.file}:{self.line}:{self.column}"
         path = f" {self.path}:" if self.path else ""
-        return f"{where}:{path} {self.full_message()}"
+        return printable(f"{where}:{path} {self.full_message()}")
 
     def to_json(self) -> dict[str, object]:
         """The report contract's error object."""

@@ -21,6 +21,7 @@ from ..profile.load import validate_document
 from ..rules.model import RuleSet
 from ..source import Document, read_document
 from ..suggest import did_you_mean
+from ..vocabulary import Nation, Verdict
 
 _STEP = re.compile(r"([a-z_]+)((?:\[\d+\])*)")
 
@@ -33,9 +34,9 @@ class CaseResult:
     line: int
     rule: str
     name: str
-    nation: str
-    expected: str
-    actual: str
+    nation: Nation
+    expected: Verdict
+    actual: Verdict
 
     @property
     def passed(self) -> bool:
@@ -93,7 +94,7 @@ def case_profile(base: Document, case: dict[str, Any], file: str, line: int) -> 
 
 
 _CASE_KEYS = ("name", "nations", "set", "remove", "expect")
-_VERDICTS = ("triggered", "clear", "unknown")
+_VERDICTS = tuple(v.value for v in Verdict)
 
 
 def _check_case(doc: Document, index: int, case: Any) -> None:
@@ -177,8 +178,8 @@ def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) 
                     line,
                     rule.id,
                     str(case.get("name")),
-                    nation,
-                    str(case.get("expect")),
+                    Nation(nation),
+                    Verdict(case["expect"]),
                     verdicts[f"{rule.id}@{nation}"],
                 )
             )

@@ -8,13 +8,16 @@ terminal); the library itself returns plain text.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from ..decision import Decision, EvidenceItem, Finding, NationDecision
 from ..errors import Problem
+from ..printable import printable
 from ..vocabulary import Effect, Nation, Outcome, Verdict
 
 Mark = Callable[[str, str], str]
@@ -115,8 +118,31 @@ def _nation(result: NationDecision, mark: Mark) -> list[str]:
     return lines
 
 
+def _shown(value: Any) -> Any:
+    """``value`` with every text from an input made printable (enum words stay as they are)."""
+    if isinstance(value, StrEnum):
+        return value
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, tuple):
+        return tuple(_shown(v) for v in value)
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        return {_shown(k): _shown(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _shown(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
 def render_decision(decision: Decision, mark: Mark = _plain) -> str:
-    """One decision as an assessor's note."""
+    """One decision as an assessor's note.
+
+    Every text that came from a profile or a rule file is made printable first, so that
+    nothing in an input can steer the terminal or pass for the report's own style marks.
+    """
+    decision = _shown(decision)
     outcome = mark(decision.outcome.label.upper(), decision.outcome)
     lines = [
         mark(f"{decision.file}", "file") + f" — {decision.organisation_name} "

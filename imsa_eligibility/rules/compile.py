@@ -8,6 +8,7 @@ sum gets a did-you-mean; an operator that does not fit the fact's kind says whic
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +30,7 @@ from .ast import (
 )
 from .catalogue import CHAIN, FactKind, catalogue
 from .model import Derived, NamedList
+from .schema import NATIONS
 
 OPERATOR_NAMES: dict[str, LeafOp] = {
     "is": "is",
@@ -70,20 +72,51 @@ class Context:
         """Record a problem (deduplicated later across nations)."""
         self.problems.append((doc or self.doc, path, message, hint))
 
+    def missing_for_nation(self, path: PathKey, name: str) -> None:
+        """Record that parameter ``name`` has no value for this nation: one problem for all
+        the nations that lack it, since the fix is one edit to its by_nation."""
+        lead = f"the parameter '{name}' has no value for "
+        nations = [self.nation]
+        for index, (doc, where, message, _) in enumerate(self.problems):
+            if doc is self.doc and where == path and message.startswith(lead):
+                nations = [*_AND_OR_COMMA.split(message.removeprefix(lead)), self.nation]
+                del self.problems[index]
+                break
+        listed = _listing(sorted(set(nations), key=NATIONS.index))
+        self.fail(
+            path,
+            lead + listed,
+            f"add {listed} under its by_nation in ruleset.yaml, or leave "
+            f"{'it' if len(nations) == 1 else 'them'} out of the rule's nations",
+        )
 
-def compile_condition(raw: Any, ctx: Context, path: PathKey, scope: str = "") -> Node | None:
-    """The AST of the condition ``raw`` (at ``path`` in ``ctx.doc``), or None on problems."""
+
+_AND_OR_COMMA = re.compile(r", | and ")
+
+
+def _listing(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def compile_condition(raw: Any, ctx: Context, path: PathKey, scope: str | None = "") -> Node | None:
+    """The AST of the condition ``raw`` (at ``path`` in ``ctx.doc``), or None on problems.
+
+    Compilation goes on past a problem, so that one lint reports every problem in a rule
+    (a misspelt fact does not hide a misspelt list beside it). ``scope`` is None inside a
+    some/every whose collection is unknown: its facts cannot be checked, the rest can.
+    """
     if not isinstance(raw, dict) or not raw:
         ctx.fail(
             path,
             "a condition must be a mapping such as {fact: ..., is: true}",
-            "see docs/rule-language.md",
+            "write {fact: PATH, OPERATOR: VALUE}, or start it with all:, any:, not:, some:, "
+            "every: or derived:",
         )
         return None
     if "all" in raw or "any" in raw:
         key = "all" if "all" in raw else "any"
         parts = [compile_condition(p, ctx, (*path, key, i), scope) for i, p in enumerate(raw[key])]
-        if any(p is None for p in parts):
+        if any(p is None for p in parts) or scope is None:
             return None
         done = tuple(p for p in parts if p is not None)
         return AllOf(done) if key == "all" else AnyOf(done)
@@ -97,7 +130,9 @@ def compile_condition(raw: Any, ctx: Context, path: PathKey, scope: str = "") ->
     return _leaf(raw, ctx, path, scope)
 
 
-def _fact(name: Any, ctx: Context, path: PathKey, scope: str) -> FactKind | None:
+def _fact(name: Any, ctx: Context, path: PathKey, scope: str | None) -> FactKind | None:
+    if scope is None:  # inside a some/every over an unknown collection: already reported
+        return None
     facts = catalogue()[scope]
     if not isinstance(name, str) or name not in facts:
         where = f"in {scope}" if scope else "in a profile"
@@ -108,21 +143,19 @@ def _fact(name: Any, ctx: Context, path: PathKey, scope: str) -> FactKind | None
     return facts[name]
 
 
-def _quantified(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node | None:
+def _quantified(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str | None) -> Node | None:
     kind = "some" if "some" in raw else "every"
     name = raw[kind]
     fact = _fact(name, ctx, (*path, kind), scope)
-    if fact is None:
-        return None
-    if fact.scope is None:
+    if fact is not None and fact.scope is None:
         ctx.fail(
             (*path, kind),
             f"'{name}' is not a list of items, so '{kind}' cannot range over it",
-            "use has/has_any/has_all to test a list of values",
+            f"test a list of values with has, has_any or has_all: {{fact: {name}, has_any: [...]}}",
         )
-        return None
-    where = compile_condition(raw["where"], ctx, (*path, "where"), fact.scope)
-    if where is None:
+    inner = fact.scope if fact is not None else None
+    where = compile_condition(raw["where"], ctx, (*path, "where"), inner)
+    if where is None or fact is None or fact.scope is None:
         return None
     collection = CONTROL_CHAIN if name == CHAIN else tuple(name.split("."))
     return Quantified(kind, collection, where)  # type: ignore[arg-type]
@@ -136,26 +169,26 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
-def _derived(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node | None:
+def _derived(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str | None) -> Node | None:
     name = raw["derived"]
     ((op_name, value),) = ((k, v) for k, v in raw.items() if k != "derived")
-    if name not in ctx.derived:
+    known = name in ctx.derived
+    if not known:
         ctx.fail(
             (*path, "derived"),
             f"there is no derived value '{name}'",
             did_you_mean(str(name), ctx.derived, noun="derived value"),
         )
-        return None
     if scope:
         ctx.fail(
             path,
             "a derived value can only be used at the top of a condition",
-            "move it out of the some/every",
+            "move it out of the some/every, into an all: or any: beside it",
         )
-        return None
     threshold = _number(value)
     if threshold is None:
         ctx.fail((*path, op_name), f"'{op_name}' needs a number here", "write a number such as 0.5")
+    if not known or scope != "" or threshold is None:
         return None
     spec = ctx.derived[name]
     doc, base = ctx.derived_docs[name]
@@ -196,12 +229,7 @@ def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any]:
     if isinstance(value, dict) and "param" in value:
         name = value["param"]
         if name in ctx.known_parameters and name not in ctx.parameters:
-            ctx.fail(
-                (*path, "param"),
-                f"the parameter '{name}' has no value for {ctx.nation}",
-                f"add {ctx.nation} under its by_nation in ruleset.yaml, or leave "
-                f"{ctx.nation} out of the rule's nations",
-            )
+            ctx.missing_for_nation((*path, "param"), str(name))
             return False, None
         if name not in ctx.parameters:
             ctx.fail(
@@ -214,7 +242,7 @@ def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any]:
     return True, value
 
 
-def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node | None:
+def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str | None) -> Node | None:
     if "fact" not in raw:
         ctx.fail(
             path,
@@ -227,13 +255,13 @@ def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node 
         )
         return None
     op_name = next(k for k in raw if k != "fact")
+    operand = raw[op_name]
     fact = _fact(raw["fact"], ctx, (*path, "fact"), scope)
-    if fact is None:
-        return None
-    fits = _FITS[fact.kind] if fact.scope is None else set()
-    if op_name not in fits:
+    fits = _FITS[fact.kind] if fact is not None and fact.scope is None else set()
+    if fact is not None and op_name not in fits:
         hint = (
-            "use some/every to test the items of a list"
+            f"test its items with some or every: {{some: {raw['fact']}, where: {{fact: ..., "
+            "is: true}}"
             if fact.scope is not None
             else "use one of: " + ", ".join(sorted(fits))
         )
@@ -242,9 +270,14 @@ def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str) -> Node 
             f"'{op_name}' does not fit '{raw['fact']}', which is {_describe(fact)}",
             hint,
         )
+    if fact is None or op_name not in fits:
+        # Still check what the operand names, so that every problem is reported at once.
+        if isinstance(operand, dict) and "fact" in operand:
+            _fact(operand["fact"], ctx, (*path, op_name, "fact"), scope)
+        else:
+            _operand(operand, ctx, (*path, op_name))
         return None
     op = OPERATOR_NAMES[op_name]
-    operand = raw[op_name]
     fact_path = tuple(raw["fact"].split("."))
     if isinstance(operand, dict) and "fact" in operand:
         if op not in ("equals", "not_equals", "lt", "le", "gt", "ge"):

@@ -38,6 +38,26 @@ _PATTERNS = {
     r"^\d{4}-\d{2}-\d{2}$": "a date as YYYY-MM-DD, such as 2025-04-01",
     "^[a-z0-9][a-z0-9-]*$": "lower-case letters, digits and hyphens, such as {suggestion}",
 }
+# What a missing required key holds, for the hint that adds it.
+_REQUIRED = {
+    "id": "a new id such as IND-016 (ids are never reused)",
+    "title": "a short title",
+    "section": "the framework section: 1, 2, 3 or 4",
+    "effect": "exclude, refer, condition or advise",
+    "waivable": "true or false",
+    "when": "the condition, such as " + _LEAF_EXAMPLE,
+    "because": "why the rule exists, in plain words",
+    "remedy": "what the organisation can do about it",
+    "source": "the law, guidance or policy it rests on",
+    "version": 'the rule set\'s version, in quotes, such as "2026.11.0"',
+    "description": "a sentence saying what it is",
+    "values": "the list of values, such as [policing, prosecution]",
+    "by_nation": "the value for each nation, one 'england: VALUE' a line",
+    "sum": "the numeric fact to add up, such as income_share",
+    "over": "the list of items to add it over, such as related_organisations",
+    "where": "the condition each item must meet",
+    "rules": "the list of rules, each starting '- id: ...'",
+}
 _TYPES = {
     "string": "text",
     "number": "a number",
@@ -198,9 +218,23 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
                     key=True,
                 )
             ]
-        return [doc.problem(path, f"required key '{key}' is missing", f"add '{key}:'", key=True)]
+        what = f" with {_REQUIRED[key]}" if key in _REQUIRED else ""
+        return [
+            doc.problem(path, f"required key '{key}' is missing", f"add '{key}:'{what}", key=True)
+        ]
     if error.validator == "enum":
         options = [str(o) for o in _listed(error.validator_value)]
+        allowed = did_you_mean("", options, noun="value")
+        if instance is None:
+            return [doc.problem(path, f"'{name}' has no value", allowed)]
+        if isinstance(instance, list | dict):
+            one = [str(v) for v in instance] if isinstance(instance, list) else []
+            hint = (
+                f"write it without brackets: {name}: {one[0]}"
+                if len(one) == 1 and one[0] in options
+                else allowed
+            )
+            return [doc.problem(path, f"expected one value, not {_shown(instance)}", hint)]
         return [
             doc.problem(
                 path,
@@ -245,10 +279,18 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
             )
         ]
     if error.validator == "minLength":
-        return [doc.problem(path, f"'{name}' is empty", f"write the {name} as text")]
+        return [doc.problem(path, f"'{name}' is empty", f"write the {name} after '{name}:'")]
     if error.validator in ("minProperties", "maxProperties"):
         return [_property_count(doc, path, error)]
-    return [doc.problem(path, error.message, "see schemas/rules.schema.json for what fits here")]
+    return [doc.problem(path, error.message, _fallback(error))]
+
+
+def _fallback(error: ValidationError | None) -> str:
+    """The hint for a check the messages above do not word (none in the shipped schema)."""
+    described = _schema(error).get("description") if error is not None else None
+    if described:
+        return f"write {described}"
+    return "write it in the form schemas/rules.schema.json gives for this key"
 
 
 def _listed(value: object) -> list[Any]:
@@ -333,7 +375,9 @@ def _wrong_type(doc: Document, path: PathKey, error: ValidationError) -> Problem
             f"an '{name}' takes a list of conditions, not {_shown(value)}",
             f"write each condition under '{name}:' on its own line, starting with '- '",
         )
-    if value is None:
+    if "enum" in _schema(error):
+        hint = did_you_mean("", [str(v) for v in _listed(_schema(error)["enum"])], noun="value")
+    elif value is None:
         hint = f"write a value after '{name}:'" if name else "write a value"
     elif "string" in names and isinstance(value, bool | int | float):
         hint = f"put it in quotes to make it text: '{_shown(value)}'"
@@ -369,9 +413,15 @@ def _property_count(doc: Document, path: PathKey, error: ValidationError) -> Pro
             f"({', '.join(operators)})",
             "write each test as its own condition and combine them under 'all:' or 'any:'",
         )
+    if error.validator == "minProperties" and path[-1:] == ("by_nation",):
+        return doc.problem(
+            path,
+            "the parameter has no value for any nation",
+            "give its value for each nation it applies in, one a line, such as 'england: VALUE'",
+        )
     if error.validator == "minProperties":
-        return doc.problem(path, "this mapping is empty", "give at least one entry")
-    return doc.problem(path, error.message, "see schemas/rules.schema.json for what fits here")
+        return doc.problem(path, "this mapping is empty", "give at least one 'key: value'")
+    return doc.problem(path, error.message, _fallback(error))
 
 
 def _alternatives(doc: Document, error: ValidationError) -> list[Problem]:
@@ -382,7 +432,7 @@ def _alternatives(doc: Document, error: ValidationError) -> list[Problem]:
     condition = any("all" in f.get("properties", {}) for f in forms)
     operand = any("param" in f.get("properties", {}) for f in forms)
     if not error.context:  # it fits more than one form: the schema's forms overlap
-        return [doc.problem(path, error.message, "see schemas/rules.schema.json")]
+        return [doc.problem(path, error.message, _fallback(error))]
     if condition:
         found = _condition_shape(doc, path, instance)
         if found is not None:
@@ -401,14 +451,19 @@ def _alternatives(doc: Document, error: ValidationError) -> list[Problem]:
         return [_no_form(doc, path, instance, forms, condition=condition, operand=operand)]
     inside = [e for e in error.context if list(e.relative_schema_path)[:1] == [chosen]]
     if not inside:  # unreachable for the rule schema; keep a located message regardless
-        return [
-            doc.problem(path, best_match(error.context).message, "see schemas/rules.schema.json")
-        ]
+        return [doc.problem(path, best_match(error.context).message, _fallback(error))]
     return _explain_all(doc, inside)
 
 
 def _condition_shape(doc: Document, path: PathKey, cond: Any) -> Problem | None:
     """A condition that is not a mapping, or mixes forms: one message before any form."""
+    if isinstance(cond, list):
+        return doc.problem(
+            path,
+            "a condition must be a mapping, not a list",
+            "put several conditions under 'all:' (every one must hold) or 'any:' (one is "
+            "enough), or write one condition without the '- '",
+        )
     if not isinstance(cond, dict) or not cond:
         what = "an empty mapping" if isinstance(cond, dict) else _shown(cond)
         return doc.problem(path, f"a condition must be a mapping, not {what}", _CONDITION_FORMS)
@@ -494,6 +549,4 @@ def _no_form(
         return doc.problem(
             path, f"a condition must be a mapping, not {_shown(instance)}", _CONDITION_FORMS
         )
-    return doc.problem(
-        path, f"{_shown(instance)} does not fit here", "see schemas/rules.schema.json"
-    )
+    return doc.problem(path, f"{_shown(instance)} does not fit here", _fallback(None))
