@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import profile_texts  # noqa: E402
 from imsa_eligibility.decision import evaluate  # noqa: E402
-from imsa_eligibility.engine import Engine, Target, durable_ready, make_engine  # noqa: E402
+from imsa_eligibility.engine import ExplainingEngine, durable_ready, engine_for  # noqa: E402
 from imsa_eligibility.profile import load_profile  # noqa: E402
 from imsa_eligibility.report import render_jsonl  # noqa: E402
 from imsa_eligibility.rules.load import load_ruleset  # noqa: E402
@@ -47,12 +47,12 @@ def _rss_mib() -> float:
     return 0.0
 
 
-def _prepare(engine: str) -> tuple[RuleSet, Engine]:
+def _prepare(engine: str) -> tuple[RuleSet, ExplainingEngine]:
     ruleset = load_ruleset()
-    return ruleset, make_engine(engine, [Target(v.key, v.node) for v in ruleset.variants.values()])
+    return ruleset, engine_for(engine, ruleset)
 
 
-def _decide(path: Path, ruleset: RuleSet, engine: Engine) -> int:
+def _decide(path: Path, ruleset: RuleSet, engine: ExplainingEngine) -> int:
     decision = evaluate(load_profile(path), ruleset, as_of=AS_OF, engine=engine)
     return len(render_jsonl([decision], []))
 

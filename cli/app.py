@@ -38,7 +38,7 @@ FormatOpt = Annotated[
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", help="Write the report to FILE.", metavar="FILE")
 ]
-TEXT = Format["text"]
+TEXT = Format("text")
 
 
 def _as_of(value: str | None) -> dt.date:

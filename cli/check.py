@@ -10,13 +10,12 @@ from pathlib import Path
 from imsa_eligibility.decision import Decision, evaluate
 from imsa_eligibility.engine import default_engine, durable_ready, engine_for
 from imsa_eligibility.errors import EngineError, Problem, ProfileError, RuleFileError
-from imsa_eligibility.profile.load import load_profile
 from imsa_eligibility.rules.load import load_ruleset
 from imsa_eligibility.vocabulary import Outcome
 
 from . import console
 from .exitcodes import INTERNAL, INVALID, combine
-from .inputs import expand
+from .inputs import expand, load
 
 PROGRESS_FROM = 20
 
@@ -71,7 +70,7 @@ def run_check(
     codes = [INVALID] if errors else []
     for path in _progress(files):
         try:
-            loaded = load_profile(path)
+            loaded = load(path)
         except ProfileError as exc:
             errors += exc.problems
             codes.append(INVALID)

@@ -8,12 +8,16 @@ read as a profile.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from imsa_eligibility.errors import Problem
+from imsa_eligibility.profile.load import LoadedProfile, load_profile, load_profile_text
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"  # the path that names standard input
+STDIN_NAME = "<stdin>"
 REPORT_MARK = b'"schema": "imsa-eligibility/'
 
 
@@ -51,7 +55,9 @@ def expand(paths: list[Path], output: Path | None = None) -> Inputs:
     found: set[Path] = set()
     inputs = Inputs()
     for path in paths:
-        if path.is_dir():
+        if str(path) == STDIN:
+            found.add(path)
+        elif path.is_dir():
             listed = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix in PROFILE_SUFFIXES
             )
@@ -73,7 +79,7 @@ def expand(paths: list[Path], output: Path | None = None) -> Inputs:
                     inputs.skipped.append(f"{item}: a report of this tool, not a profile")
                 else:
                     found.add(item)
-        elif path.is_file():
+        elif path.exists():  # a file, or a pipe such as <(...) or /dev/stdin
             if output is not None and _same(path, output):
                 inputs.clash = True
                 inputs.problems.append(
@@ -102,3 +108,10 @@ def expand(paths: list[Path], output: Path | None = None) -> Inputs:
             )
     inputs.files = sorted(found, key=lambda p: p.as_posix())
     return inputs
+
+
+def load(path: Path) -> LoadedProfile:
+    """Load the profile at ``path``; ``-`` reads one profile from standard input."""
+    if str(path) == STDIN:
+        return load_profile_text(STDIN_NAME, sys.stdin.buffer.read())
+    return load_profile(path)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 from imsa_eligibility.errors import Problem, ProfileError
 from imsa_eligibility.printable import printable
-from imsa_eligibility.profile.load import load_profile
 
 from . import console
 from .exitcodes import INVALID, OK
-from .inputs import expand
+from .inputs import expand, load
 
 
 def run_validate(paths: list[Path], *, fmt: str, output: Path | None) -> int:
@@ -26,7 +25,7 @@ def run_validate(paths: list[Path], *, fmt: str, output: Path | None) -> int:
     results: list[tuple[str, bool]] = [(p.file, False) for p in errors]
     for path in files:
         try:
-            load_profile(path)
+            load(path)
             results.append((str(path), True))
         except ProfileError as exc:
             errors += exc.problems

@@ -13,7 +13,7 @@ from imsa_eligibility.decision import Finding, evaluate, nation_outcome, reasses
 from imsa_eligibility.engine import engine_for
 from imsa_eligibility.profile import load_profile
 from imsa_eligibility.rules.load import load_ruleset
-from imsa_eligibility.vocabulary import Effect, Outcome, Verdict
+from imsa_eligibility.vocabulary import Effect, Nation, Outcome, Verdict
 from tests.conftest import EXAMPLES, ROOT
 
 
@@ -84,9 +84,9 @@ def test_scotland_override_makes_a_council_ineligible_and_waivable() -> None:
     )
     by_nation = {n.nation: n for n in decision.nations}
     ind004 = {n: next(f for f in d.findings if f.rule == "IND-004") for n, d in by_nation.items()}
-    assert (ind004["england"].effect, ind004["england"].verdict) == ("refer", "triggered")
-    assert (ind004["scotland"].effect, ind004["scotland"].waivable) == ("exclude", True)
-    assert by_nation["scotland"].outcome == "ineligible"
+    assert (ind004[Nation.ENGLAND].effect, ind004["england"].verdict) == ("refer", "triggered")
+    assert (ind004[Nation.SCOTLAND].effect, ind004[Nation.SCOTLAND].waivable) == ("exclude", True)
+    assert by_nation[Nation.SCOTLAND].outcome == "ineligible"
     assert not any(f.waived for n in decision.nations for f in n.findings)
 
 
@@ -124,6 +124,8 @@ def test_reassess_derives_outcomes_again_from_waived_findings() -> None:
     )
     waived = reassess(dataclasses.replace(decision, nations=nations))
     by_nation = {n.nation: n.outcome for n in waived.nations}
-    assert by_nation["scotland"] is not Outcome.INELIGIBLE
-    assert by_nation["england"] == {n.nation: n.outcome for n in decision.nations}["england"]
+    assert by_nation[Nation.SCOTLAND] is not Outcome.INELIGIBLE
+    assert (
+        by_nation[Nation.ENGLAND] == {n.nation: n.outcome for n in decision.nations}[Nation.ENGLAND]
+    )
     assert waived.outcome == Outcome.most_severe(list(by_nation.values()))

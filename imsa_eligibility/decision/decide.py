@@ -53,6 +53,8 @@ def _item(facts: FactBase, file: str, evidence: Evidence) -> EvidenceItem:
         evidence.chain,
         evidence.missing,
         evidence.at_least,
+        evidence.checked,
+        evidence.omitted,
     )
 
 

@@ -15,7 +15,11 @@ from ..vocabulary import Effect, Nation, Outcome, Verdict
 
 @dataclass(frozen=True)
 class EvidenceItem:
-    """A fact a verdict rests on, located in the profile."""
+    """A fact a verdict rests on, located in the profile.
+
+    With ``checked``, the item summarises a list: ``value`` items were checked, and the
+    evidence of ``omitted`` of them is not listed.
+    """
 
     path: str
     value: Any
@@ -24,6 +28,8 @@ class EvidenceItem:
     chain: tuple[tuple[str, str], ...] = ()
     missing: tuple[str, ...] = ()
     at_least: bool = False
+    checked: bool = False
+    omitted: int = 0
 
 
 @dataclass(frozen=True)

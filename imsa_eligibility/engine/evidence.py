@@ -16,6 +16,8 @@ class Evidence:
     ``chain`` holds the control chain's steps for chain conditions; ``missing`` the values a
     list lacks for ``has_all`` tests; ``derived`` marks a value the engine computed, and
     ``at_least`` a sum known only to be at least ``value`` (some terms are unknown).
+    ``checked`` marks a summary of a list: ``value`` items were checked, and the evidence of
+    ``omitted`` of them is not listed (evidence stays bounded however long the list).
     """
 
     path: PathKey
@@ -24,6 +26,8 @@ class Evidence:
     missing: tuple[str, ...] = ()
     derived: bool = False
     at_least: bool = False
+    checked: bool = False
+    omitted: int = 0
 
 
 @dataclass(frozen=True)

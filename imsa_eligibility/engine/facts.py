@@ -27,15 +27,30 @@ from .semantics import lookup, number, verdict
 CONTROLLING_RELATIONS = frozenset({"parent", "controlling_member"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ChainLink:
-    """A related organisation in the control chain, with the shortest path that reaches it.
+    """A related organisation in the control chain, reached by its shortest path.
 
-    ``path`` runs from the applicant to this organisation, each step ``(id, name)``.
+    ``via`` is the link it is controlled through (None for a direct controller of the
+    applicant), so a chain of any length is held in linear space; :attr:`path` spells the
+    path out, from the applicant to this organisation, each step ``(id, name)``.
     """
 
     index: int
-    path: tuple[tuple[str, str], ...]
+    step: tuple[str, str]
+    via: ChainLink | None = None
+    start: tuple[str, str] = ("", "")
+
+    @property
+    def path(self) -> tuple[tuple[str, str], ...]:
+        """The shortest path from the applicant to this organisation, each step (id, name)."""
+        steps = []
+        link: ChainLink | None = self
+        while link is not None:
+            steps.append(link.step)
+            start = link.start
+            link = link.via
+        return (start, *reversed(steps))
 
 
 @dataclass(frozen=True)
@@ -126,36 +141,31 @@ def _plain(value: Any) -> Any:
 def control_chain(data: Mapping[str, Any]) -> tuple[ChainLink, ...]:
     """Every related organisation that controls the applicant, directly or transitively.
 
-    Breadth-first from the applicant, visiting each level in order of path, so that each
+    Breadth-first from the applicant. Each level is visited in order of path (a level built
+    from an ordered level, children in order of id, is itself in order of path), so each
     organisation gets its shortest path and, among equally short ones, the smallest by id.
-    Cycles terminate; an organisation may name itself.
+    Cycles terminate; an organisation may name itself. Linear in the profile's size.
     """
     related = data.get("related_organisations") or []
     by_id = {item["id"]: i for i, item in enumerate(related)}
     org = data["organisation"]
-    start = ((org["id"], org["name"]),)
-    frontier: list[tuple[tuple[tuple[str, str], ...], list[str]]] = [
-        (
-            start,
-            sorted(
-                item["id"]
-                for item in related
-                if CONTROLLING_RELATIONS & set(item.get("relations") or [])
-            ),
-        )
-    ]
+    start = (org["id"], org["name"])
+    direct = sorted(
+        item["id"] for item in related if CONTROLLING_RELATIONS & set(item.get("relations") or [])
+    )
+    frontier: list[tuple[ChainLink | None, list[str]]] = [(None, direct)]
     seen: dict[str, ChainLink] = {}
     while frontier:
-        next_frontier = []
-        for path, controllers in sorted(frontier, key=lambda f: [s[0] for s in f[0]]):
+        next_frontier: list[tuple[ChainLink | None, list[str]]] = []
+        for parent, controllers in frontier:
             for ident in controllers:
                 if ident in seen or ident not in by_id:
                     continue
                 index = by_id[ident]
                 item = related[index]
-                link = ChainLink(index, (*path, (ident, item["name"])))
+                link = ChainLink(index, (ident, item["name"]), parent, start)
                 seen[ident] = link
-                next_frontier.append((link.path, sorted(set(item.get("controlled_by") or []))))
+                next_frontier.append((link, sorted(set(item.get("controlled_by") or []))))
         frontier = next_frontier
     return tuple(sorted(seen.values(), key=lambda link: link.index))
 

@@ -14,11 +14,14 @@ from ..rules.ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, Node, Not, Quant
 from ..source import PathKey
 from ..vocabulary import Verdict
 from .evidence import Evidence, Explanation, merge
-from .facts import FactBase
+from .facts import ChainLink, FactBase
 from .interface import ExplainingEngine, Target
 from .semantics import compare_bounds, lookup, test_value
 
 _T, _C, _U = Verdict.TRIGGERED, Verdict.CLEAR, Verdict.UNKNOWN
+
+#: The most items of one list whose evidence a verdict lists (the rest are counted).
+SHOWN = 20
 
 
 class Evaluator:
@@ -90,49 +93,67 @@ class Evaluator:
         return Explanation(_T if isinstance(node, AllOf) else _C, evidence)
 
     def _items(
-        self, node: Quantified | Aggregate, scope: Mapping[str, Any], base: PathKey
-    ) -> list[tuple[PathKey, Mapping[str, Any], tuple[tuple[str, str], ...]]] | None:
-        path = node.collection if isinstance(node, Quantified) else node.over
-        if path == CONTROL_CHAIN:
+        self, node: Quantified, scope: Mapping[str, Any], base: PathKey
+    ) -> list[tuple[PathKey, Mapping[str, Any], ChainLink | None]] | None:
+        if node.collection == CONTROL_CHAIN:
             related = self.facts.data.get("related_organisations") or []
             return [
-                (("related_organisations", link.index), related[link.index], link.path)
+                (("related_organisations", link.index), related[link.index], link)
                 for link in self.facts.chain
             ]
-        items = lookup(scope, path)
+        items = lookup(scope, node.collection)
         if items is None:
             return None
-        return [((*base, *path, i), item, ()) for i, item in enumerate(items)]
+        return [((*base, *node.collection, i), item, None) for i, item in enumerate(items)]
 
     def _quantified(self, node: Quantified, scope: Mapping[str, Any], base: PathKey) -> Explanation:
+        """``some``/``every``, with evidence bounded however long the list.
+
+        Evidence lists the items that decide the verdict (the matches of a triggered
+        ``some``, each with its path through the control chain; the unknown items of an
+        unknown verdict), at most :data:`SHOWN` of them, then a summary of how many were
+        checked and left out. A verdict every item contributes to (a clear ``some``) lists
+        the first items and says how many were checked. Unknown paths are never left out.
+        """
         items = self._items(node, scope, base)
         list_path = (
             node.collection if node.collection == CONTROL_CHAIN else (*base, *node.collection)
         )
         if items is None:
             return Explanation(_U, (Evidence(list_path, None),), (list_path,))
-        results = []
-        for item_path, item, chain in items:
-            outcome = self.evaluate(node.where, item, item_path)
-            if chain:
-                outcome = Explanation(
-                    outcome.verdict,
-                    (Evidence(item_path, item.get("name"), chain=chain), *outcome.evidence),
-                    outcome.unknown,
-                )
-            results.append(outcome)
-        verdicts = {r.verdict for r in results}
+        if not items:
+            return Explanation(_C if node.kind == "some" else _T, (Evidence(list_path, []),))
+        results = [
+            (item_path, item, link, self.evaluate(node.where, item, item_path))
+            for item_path, item, link in items
+        ]
+        verdicts = {r[3].verdict for r in results}
         decisive = _T if node.kind == "some" else _C
         if decisive in verdicts:
-            evidence, _ = merge([r for r in results if r.verdict == decisive])
-            return Explanation(decisive, evidence)
-        if not results:
-            return Explanation(_C if node.kind == "some" else _T, (Evidence(list_path, []),))
-        if _U in verdicts:
-            evidence, unknown = merge([r for r in results if r.verdict == _U])
-            return Explanation(_U, evidence, unknown)
-        evidence, _ = merge(results)
-        return Explanation(_C if node.kind == "some" else _T, evidence)
+            verdict, chosen, chains = (
+                decisive,
+                [r for r in results if r[3].verdict == decisive],
+                True,
+            )
+        elif _U in verdicts:
+            verdict, chosen, chains = _U, [r for r in results if r[3].verdict == _U], True
+        else:
+            verdict, chosen, chains = (_C if node.kind == "some" else _T), results, False
+        parts = []
+        for item_path, item, link, outcome in chosen[:SHOWN]:
+            if link is not None:
+                named = Evidence(item_path, item.get("name"), chain=link.path if chains else ())
+                outcome = Explanation(outcome.verdict, (named, *outcome.evidence), outcome.unknown)
+            parts.append(outcome)
+        evidence, _ = merge(parts)
+        if len(chosen) > SHOWN or not chains:
+            left_out = max(0, len(chosen) - SHOWN)
+            summary = Evidence(list_path, len(items), checked=True, omitted=left_out)
+            evidence = (summary, *evidence)
+        unknown: tuple[PathKey, ...] = ()
+        if verdict == _U:
+            _, unknown = merge([r[3] for r in chosen])
+        return Explanation(verdict, evidence, unknown)
 
     def _aggregate(self, node: Aggregate) -> Explanation:
         derived = self.facts.sum(node)

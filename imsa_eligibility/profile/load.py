@@ -317,6 +317,9 @@ def _write(loc: PathKey, value: object) -> str:
     raw = as_written(value)
     if kind == "int":
         example = "250000" if field.endswith("_gbp") else "2"
+        digits = re.sub(r"[£,\s]", "", value) if isinstance(value, str) else ""
+        if digits.isdigit():  # "£500,000": the number is there, in the wrong dress
+            return f"write it as a plain number: {field}: {int(digits)}"
         return f"write a whole number without quotes, commas or a £ sign, such as {example}"
     if kind == "share":
         return (

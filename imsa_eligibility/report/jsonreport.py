@@ -25,6 +25,10 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
         out["missing"] = list(item.missing)
     if item.at_least:
         out["at_least"] = True
+    if item.checked:
+        out["checked"] = True
+        if item.omitted:
+            out["omitted"] = item.omitted
     return out
 
 

@@ -62,8 +62,17 @@ def _evidence() -> dict[str, Any]:
                 "const": True,
                 "description": "a sum known only to be at least value (some terms unknown)",
             },
+            "checked": {
+                "const": True,
+                "description": "a summary of a list: value is the number of items checked",
+            },
+            "omitted": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "how many checked items' evidence is not listed",
+            },
         },
-        optional=("chain", "missing", "at_least"),
+        optional=("chain", "missing", "at_least", "checked", "omitted"),
     )
     schema["description"] = "a fact a verdict rests on, located in the profile"
     return schema

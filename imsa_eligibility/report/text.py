@@ -62,6 +62,12 @@ def _evidence(item: EvidenceItem) -> str:
     where = f" ({Path(item.file).name}:{item.line})" if item.line else ""
     if item.chain:
         return "control chain: " + " → ".join(name for _, name in item.chain) + where
+    if item.checked:
+        noun = "organisation" if item.path == "control_chain" else "item"
+        listed = "control chain" if item.path == "control_chain" else item.path
+        count = f"{item.value:,} {noun}{'s' if item.value != 1 else ''} checked"
+        left = f"; {item.omitted:,} more not listed" if item.omitted else ""
+        return f"{listed}: {count}{left}{where}"
     if item.path.startswith("derived."):
         name = item.path.removeprefix("derived.").replace("_", " ")
         if item.value is None:

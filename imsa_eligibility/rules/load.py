@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import DocumentError, Problem, RuleFileError
 from ..source import Document, read_document
+from ..resources import rules_dir
 from .build import build_ruleset
 from .model import RuleSet
 from .validate import schema_problems
@@ -19,15 +20,30 @@ RULESET_FILE = "ruleset.yaml"
 
 
 def default_rules_dir() -> Path:
-    """The shipped reference rule set (``rules/`` beside the package, or inside it)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "_rules", here.parent / "rules"):
-        if (candidate / RULESET_FILE).is_file():
-            return candidate
-    return here.parent / "rules"
+    """The shipped reference rule set (see :mod:`imsa_eligibility.resources`)."""
+    return rules_dir()
 
 
 def _files(directory: Path) -> list[Path]:
+    if directory.is_file():
+        folder = directory.parent if directory.name == RULESET_FILE else None
+        hint = (
+            f"give --rules the folder that holds it: --rules {folder}"
+            if folder is not None
+            else "give --rules the folder that holds ruleset.yaml and the rule files"
+        )
+        raise RuleFileError(
+            [
+                Problem(
+                    str(directory),
+                    1,
+                    1,
+                    "",
+                    "this is a file; a rule set is a folder of rule files",
+                    hint,
+                )
+            ]
+        )
     if not directory.is_dir():
         raise RuleFileError(
             [

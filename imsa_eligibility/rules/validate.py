@@ -184,7 +184,7 @@ def _unknown_key(doc: Document, path: PathKey, key: str, error: ValidationError)
             did_you_mean(key, LEAF_OPERATORS, noun="operator"),
             key=True,
         )
-    if "derived" in allowed:
+    if "derived" in allowed and "more_than" in allowed:
         return doc.problem(
             (*path, key),
             f"unknown operator '{key}'",
@@ -309,7 +309,7 @@ def _form(pattern: str, instance: str) -> str:
     sep = "-" if "hyphens" in words else "_"
     suggestion = re.sub(r"[^a-z0-9]+", sep, instance.lower()).strip(sep) or "a_name"
     if sep == "_" and not suggestion[0].isalpha():
-        suggestion = "n_" + suggestion
+        suggestion = "a_name"
     return words.format(suggestion=suggestion)
 
 
@@ -379,6 +379,13 @@ def _wrong_type(doc: Document, path: PathKey, error: ValidationError) -> Problem
         hint = did_you_mean("", [str(v) for v in _listed(_schema(error)["enum"])], noun="value")
     elif value is None:
         hint = f"write a value after '{name}:'" if name else "write a value"
+    elif "string" in names and "pattern" in _schema(error):
+        one = value[0] if isinstance(value, list) and len(value) == 1 else None
+        hint = (
+            f"write the name without brackets: {name}: {one}"
+            if isinstance(one, str)
+            else "write a name of " + _form(str(_schema(error)["pattern"]), str(value))
+        )
     elif "string" in names and isinstance(value, bool | int | float):
         hint = f"put it in quotes to make it text: '{_shown(value)}'"
     elif "string" in names:
@@ -397,7 +404,7 @@ def _wrong_type(doc: Document, path: PathKey, error: ValidationError) -> Problem
 def _property_count(doc: Document, path: PathKey, error: ValidationError) -> Problem:
     instance = error.instance if isinstance(error.instance, dict) else {}
     props = _schema(error).get("properties", {})
-    if "fact" in props or "derived" in props:
+    if "more_than" in props:  # a fact or derived test: {fact: ..., OPERATOR: VALUE}
         head = "fact" if "fact" in props else "derived"
         operators = [k for k in instance if k != head]
         if not operators:

@@ -28,5 +28,9 @@ def test_styled_report_reads_the_same_as_the_plain_one() -> None:
         engine=engine_for("native", ruleset),
     )
     plain = render_text([decision], [])
-    assert _styled(render_text([decision], [], mark=_mark)).plain == plain
+    styled = _styled(render_text([decision], [], mark=_mark))
+    assert styled.plain == plain
+    assert ("INELIGIBLE", "bold red") in {
+        (plain[s.start : s.end], str(s.style)) for s in styled.spans
+    }, "the outcome is styled, so the equality above is not of two unstyled texts"
     assert "organisation.functions = [policing]" in plain

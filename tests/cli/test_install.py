@@ -25,6 +25,7 @@ from imsa_eligibility.errors import EngineError, Problem, ProfileError, UsageErr
 from tests.conftest import ROOT
 
 SCRIPT = Path(sysconfig.get_path("scripts")) / "imsa-eligibility"
+PIP = [sys.executable, "-m", "pip", "--quiet", "--disable-pip-version-check"]
 
 
 def _installed(code: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -128,8 +129,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(ROOT / name, source / name, ignore=ignore)
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
-        + ["--wheel-dir", str(out), str(source)],
+        [*PIP, "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", str(out), str(source)],
         capture_output=True,
         text=True,
         check=False,
@@ -155,9 +155,7 @@ def test_the_wheel_ships_the_cli_rules_cases_and_template(wheel: Path) -> None:
         f"imsa_eligibility/_rules/tests/cases/{p.name}"
         for p in (ROOT / "rules" / "tests" / "cases").glob("*.yaml")
     }
-    expected |= {
-        p.relative_to(ROOT).as_posix() for p in (ROOT / "imsa_eligibility").rglob("*.py")
-    }
+    expected |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "imsa_eligibility").rglob("*.py")}
     assert sorted(expected - names) == []
     assert not any(n.startswith(("cli/", "tests/", "profiles/", "rules/")) for n in names)
     assert not any(n.startswith("imsa_eligibility/_profiles/examples") for n in names)
@@ -166,8 +164,7 @@ def test_the_wheel_ships_the_cli_rules_cases_and_template(wheel: Path) -> None:
 def test_the_wheel_finds_its_files_inside_itself(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site)]
-        + [str(wheel)],
+        [*PIP, "install", "--no-deps", "--target", str(site), str(wheel)],
         capture_output=True,
         check=True,
         timeout=300,

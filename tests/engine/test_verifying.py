@@ -57,7 +57,7 @@ def test_agreeing_engines_give_the_explainers_evidence() -> None:
 
 def test_a_disagreement_is_an_engine_error_never_a_verdict() -> None:
     engine = _engine({"A@england": Verdict.CLEAR, "B@england": Verdict.UNKNOWN})
-    with pytest.raises(EngineError, match="decided clear for A@england .* decided triggered"):
+    with pytest.raises(EngineError, match=r"decided clear for A@england .* decided triggered"):
         engine.explain(FACTS)
     with pytest.raises(EngineError):
         engine.decide(FACTS)

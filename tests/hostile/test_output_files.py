@@ -66,7 +66,7 @@ def test_a_failed_write_leaves_the_previous_file_whole(
     def crash(_descriptor: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(console.os, "fsync", crash)
+    monkeypatch.setattr("cli.console.os.fsync", crash)
     with pytest.raises(console.OutputError, match="No space left on device"):
         console.write("a new report that never reaches the disk\n", target)
     assert target.read_text(encoding="utf-8") == "the complete earlier report\n"

@@ -1,4 +1,9 @@
-"""One malformed file per failure mode: each is refused with a located, actionable message."""
+"""One malformed file per failure mode: each is refused with a located, actionable message.
+
+Each file's header comments say what the refusal must hold: ``# expect-line: N`` (a problem
+on line N; ``# expect-column: C`` too: at column C of it), ``# expect: words`` (words in the
+messages) and ``# expect-count: N`` (exactly N problems: one mistake gives one message).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,20 @@ from imsa_eligibility.profile import load_profile
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "profiles"
 MALFORMED = sorted((DATA / "malformed").iterdir())
+# A hint says what to write, not "correct X", "check the ..." or "see the schema".
+VAGUE = re.compile(r"^(correct|check|fix|see)\b", re.I)
 
 
-def _header(path: Path) -> tuple[int, list[str]]:
+def _number(text: str, name: str) -> int | None:
+    found = re.search(rf"^# {name}: (\d+)", text, re.M)
+    return int(found.group(1)) if found else None
+
+
+def _header(path: Path) -> tuple[int, int | None, list[str], int | None]:
     text = path.read_bytes().decode("utf-8", errors="replace")
-    line = re.search(r"^# expect-line: (\d+)", text, re.M)
     expects = re.findall(r"^# expect: (.+?)\s*$", text, re.M)
-    return (int(line.group(1)) if line else 1), expects
+    line = _number(text, "expect-line") or 1
+    return line, _number(text, "expect-column"), expects, _number(text, "expect-count")
 
 
 def test_there_is_a_file_per_failure_mode() -> None:
@@ -27,7 +39,7 @@ def test_there_is_a_file_per_failure_mode() -> None:
 
 @pytest.mark.parametrize("path", MALFORMED, ids=[p.name for p in MALFORMED])
 def test_malformed_profile_is_refused_with_a_located_message(path: Path) -> None:
-    line, expects = _header(path)
+    line, column, expects, count = _header(path)
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
     problems = caught.value.problems
@@ -35,6 +47,14 @@ def test_malformed_profile_is_refused_with_a_located_message(path: Path) -> None
     rendered = "\n".join(p.render() for p in problems)
     assert all(p.file == str(path) for p in problems)
     assert any(p.line == line for p in problems), rendered
+    if column is not None:
+        assert any((p.line, p.column) == (line, column) for p in problems), rendered
     for words in expects:
         assert words.lower() in rendered.lower(), rendered
     assert "Traceback" not in rendered
+    if count is not None:
+        assert len(problems) == count, rendered
+    for problem in problems:
+        assert problem.hint and not VAGUE.search(problem.hint), problem.render()
+    # Two messages at one place are one mistake told twice.
+    assert len({(p.line, p.column, p.path) for p in problems}) == len(problems), rendered

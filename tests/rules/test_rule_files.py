@@ -13,13 +13,22 @@ from imsa_eligibility.rules.load import load_ruleset
 from tests.conftest import DATA, ROOT
 
 MALFORMED = sorted((DATA / "rules" / "malformed").glob("*.yaml"))
+# A hint says what to write, not "correct X", "check the ..." or "see the schema".
+VAGUE = re.compile(r"^(correct|check|fix|see)\b", re.I)
 
 
-def _header(path: Path) -> tuple[int, list[str]]:
+def _header(path: Path) -> tuple[int, list[str], int | None]:
+    """``# expect-line: N`` (a problem on line N), ``# expect: words`` (in the messages) and
+    ``# expect-count: N`` (exactly N problems: one mistake gives one message)."""
     text = path.read_text(encoding="utf-8")
     line = re.search(r"^# expect-line: (\d+)", text, re.M)
     assert line, path.name
-    return int(line.group(1)), re.findall(r"^# expect: (.+?)\s*$", text, re.M)
+    count = re.search(r"^# expect-count: (\d+)", text, re.M)
+    return (
+        int(line.group(1)),
+        re.findall(r"^# expect: (.+?)\s*$", text, re.M),
+        int(count.group(1)) if count else None,
+    )
 
 
 def test_reference_rule_set_loads_every_rule_for_its_nations() -> None:
@@ -61,7 +70,7 @@ def test_a_directory_without_ruleset_yaml_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.stem)
 def test_malformed_rule_file_is_refused_with_a_located_message(path: Path, tmp_path: Path) -> None:
-    line, expects = _header(path)
+    line, expects, count = _header(path)
     shutil.copy(ROOT / "rules" / "ruleset.yaml", tmp_path / "ruleset.yaml")
     target = tmp_path / "60-test.yaml"
     shutil.copy(path, target)
@@ -73,3 +82,9 @@ def test_malformed_rule_file_is_refused_with_a_located_message(path: Path, tmp_p
     assert any(p.line == line for p in problems), rendered
     for words in expects:
         assert words in rendered, rendered
+    if count is not None:
+        assert len(problems) == count, rendered
+    for problem in problems:
+        assert problem.hint and not VAGUE.search(problem.hint), problem.render()
+    # Two messages at one place are one mistake told twice.
+    assert len({(p.line, p.column, p.path) for p in problems}) == len(problems), rendered
