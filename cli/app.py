@@ -12,7 +12,7 @@ import typer
 from imsa_eligibility.errors import ImsaError
 
 from . import console
-from .exitcodes import BY_OUTCOME, INTERNAL, INVALID, OK
+from .exitcodes import INTERNAL, INVALID, OK
 from .params import Command, Engine, Format, Group, NationName, SchemaName, listing, parser
 
 app = typer.Typer(
@@ -199,9 +199,6 @@ def main() -> None:
         raise
     except ImsaError as exc:
         sys.exit(_report(exc))
-    except console.OutputError as exc:
-        console.notice(f"error: {exc}; check the --output path")
-        sys.exit(INVALID)
     except KeyboardInterrupt:
         console.notice("interrupted")
         sys.exit(130)
@@ -210,4 +207,4 @@ def main() -> None:
         sys.exit(INTERNAL)
 
 
-__all__ = ["BY_OUTCOME", "INVALID", "OK", "app", "main"]
+__all__ = ["INVALID", "OK", "app", "main"]

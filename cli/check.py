@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 from imsa_eligibility.decision import Decision, evaluate
 from imsa_eligibility.engine import default_engine, durable_ready, engine_for
 from imsa_eligibility.errors import EngineError, Problem, ProfileError, RuleFileError
+from imsa_eligibility.profile.notes import duplicate_id_notes
 from imsa_eligibility.rules.load import load_ruleset
 from imsa_eligibility.vocabulary import Outcome
 
@@ -87,9 +89,19 @@ def run_check(
         decisions.append(decision)
         codes.append(decision.outcome.exit_code)
     errors = sorted(errors, key=lambda p: (p.file, p.line, p.column))
+    decisions = _with_duplicate_notes(decisions)
     console.emit(fmt, decisions, errors, output)
     _summary(decisions, errors, len(files))
     return combine(codes)
+
+
+def _with_duplicate_notes(decisions: list[Decision]) -> list[Decision]:
+    """Each decision with a note when another profile in the batch uses its id."""
+    notes = duplicate_id_notes([(d.file, d.organisation_id) for d in decisions])
+    return [
+        dataclasses.replace(d, notes=(*d.notes, *notes[d.file])) if notes[d.file] else d
+        for d in decisions
+    ]
 
 
 def _summary(decisions: list[Decision], errors: list[Problem], total: int) -> None:

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from imsa_eligibility.decision import Decision
-from imsa_eligibility.errors import Problem
+from imsa_eligibility.errors import Problem, UsageError
 from imsa_eligibility.printable import printable
 from imsa_eligibility.vocabulary import Effect, Outcome, Verdict
 
@@ -78,6 +78,9 @@ def write(text: str, output: Path | None) -> None:
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
+        except BrokenPipeError:  # the reader stopped (``| head``): the rest is not wanted
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
         except OSError as exc:
             raise OutputError(
                 f"cannot write the report to standard output: {exc.strerror}"
@@ -109,10 +112,13 @@ def write_atomically(output: Path, data: bytes) -> None:
             with contextlib.suppress(OSError):
                 temporary.unlink()
         reason = exc.strerror or str(exc)
-        raise OutputError(f"cannot write {printable(str(output))}: {reason}") from None
+        raise OutputError(
+            f"cannot write {printable(str(output))}: {reason}; give --output a path in a "
+            "folder that exists and that you can write to"
+        ) from None
 
 
-class OutputError(Exception):
+class OutputError(UsageError):
     """The report could not be written where the user asked (exit code 2)."""
 
 

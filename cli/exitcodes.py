@@ -1,20 +1,22 @@
-"""Exit codes of DESIGN.md, and how a batch combines them."""
+"""The command's exit codes, and how a batch combines them.
+
+An outcome's code comes from the vocabulary (``Outcome.exit_code``: 0 eligible, 3 with
+conditions, 4 refer to panel, 5 incomplete, 6 ineligible); an error's from its class
+(``ImsaError.exit_code``: 2 for invalid input or usage, 1 for an internal error). See
+docs/report-format.md, "Exit codes".
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from imsa_eligibility.vocabulary import Outcome
+
 OK = 0
 INTERNAL = 1
 INVALID = 2
-BY_OUTCOME = {
-    "eligible": 0,
-    "eligible_with_conditions": 3,
-    "refer_to_panel": 4,
-    "incomplete": 5,
-    "ineligible": 6,
-}
-_PRECEDENCE = (1, 2, 6, 5, 4, 3, 0)
+#: Severity order: the first of these present is the batch's code.
+_PRECEDENCE = (INTERNAL, INVALID, *(o.exit_code for o in Outcome))
 
 
 def combine(codes: Iterable[int]) -> int:

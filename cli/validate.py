@@ -7,6 +7,7 @@ from pathlib import Path
 
 from imsa_eligibility.errors import Problem, ProfileError
 from imsa_eligibility.printable import printable
+from imsa_eligibility.profile.notes import template_notes
 
 from . import console
 from .exitcodes import INVALID, OK
@@ -25,8 +26,10 @@ def run_validate(paths: list[Path], *, fmt: str, output: Path | None) -> int:
     results: list[tuple[str, bool]] = [(p.file, False) for p in errors]
     for path in files:
         try:
-            load(path)
+            loaded = load(path)
             results.append((str(path), True))
+            for note in template_notes(loaded):
+                console.notice(f"note: {path}: {note}")
         except ProfileError as exc:
             errors += exc.problems
             results.append((str(path), False))

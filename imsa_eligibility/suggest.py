@@ -25,7 +25,7 @@ def did_you_mean(word: str, candidates: Iterable[str], *, noun: str = "one") -> 
     """
     pool = sorted(set(candidates))
     if not pool:
-        return f"there is no {noun} to choose from here"
+        return f"there are no {noun}s to choose from: define the {noun} first"
     guess = closest(word, pool)
     if guess is not None:
         return f"did you mean '{guess}'?"

@@ -84,7 +84,7 @@ def test_scotland_override_makes_a_council_ineligible_and_waivable() -> None:
     )
     by_nation = {n.nation: n for n in decision.nations}
     ind004 = {n: next(f for f in d.findings if f.rule == "IND-004") for n, d in by_nation.items()}
-    assert (ind004[Nation.ENGLAND].effect, ind004["england"].verdict) == ("refer", "triggered")
+    assert (ind004[Nation.ENGLAND].effect, ind004[Nation.ENGLAND].verdict) == ("refer", "triggered")
     assert (ind004[Nation.SCOTLAND].effect, ind004[Nation.SCOTLAND].waivable) == ("exclude", True)
     assert by_nation[Nation.SCOTLAND].outcome == "ineligible"
     assert not any(f.waived for n in decision.nations for f in n.findings)

@@ -20,6 +20,7 @@ from ..engine.evidence import Evidence, Explanation
 from ..engine.facts import FactBase, facts_from_profile
 from ..engine.interface import ExplainingEngine
 from ..profile.load import LoadedProfile
+from ..profile.notes import template_notes
 from ..rules.model import RuleSet, Variant
 from ..rules.templating import fill_missing
 from ..source import format_path
@@ -147,7 +148,7 @@ def evaluate(
     results = decide_nations(facts, loaded.file, ruleset, ordered, as_of, engine)
     notes = tuple(
         f"{n} is not among the nations the profile names" for n in ordered if n not in declared
-    )
+    ) + tuple(template_notes(loaded))
     return Decision(
         file=loaded.file,
         organisation_id=profile.organisation.id,

@@ -136,8 +136,9 @@ def _rule(doc: Document, path: PathKey, raw: dict[str, Any], problems: list[Prob
         problems.append(
             doc.problem(
                 (*path, "effective_to"),
-                "effective_to is before effective_from",
-                "swap or correct the dates",
+                f"effective_to ({end}) is before effective_from ({start})",
+                "write the day the rule stops applying in effective_to, on or after "
+                "effective_from (the dates may be the wrong way round)",
             )
         )
     return Rule(

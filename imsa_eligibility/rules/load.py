@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DocumentError, Problem, RuleFileError
-from ..source import Document, read_document
 from ..resources import rules_dir
+from ..source import Document, read_document
 from .build import build_ruleset
 from .model import RuleSet
 from .validate import schema_problems

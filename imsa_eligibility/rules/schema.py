@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-NATIONS = ["england", "wales", "scotland", "northern_ireland"]
-EFFECTS = ["exclude", "refer", "condition", "advise"]
+from ..vocabulary import Effect, Nation
+
+NATIONS = [n.value for n in Nation]
+EFFECTS = [e.value for e in Effect]
 LEAF_OPERATORS = {
     "is": "the fact is true (is: true) or false (is: false)",
     "equals": "the fact equals the value",

@@ -1,4 +1,9 @@
-"""Whatever bytes arrive, loading ends in a profile or located problems: never a crash."""
+"""Whatever bytes arrive, loading ends in a profile or located problems: never a crash.
+
+Sized by cost: raw bytes and YAML-shaped noise are refused in well under a millisecond,
+so they get hundreds of examples; a damaged valid profile costs a generated profile, a
+dump and a load (about 25 ms), so 60. CI replays the same examples; local runs draw new.
+"""
 
 from __future__ import annotations
 
@@ -33,13 +38,13 @@ def test_arbitrary_bytes(raw: bytes) -> None:
     _loads_or_refuses(raw)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(YAMLISH)
 def test_yaml_shaped_noise(text: str) -> None:
     _loads_or_refuses(text.encode("utf-8"))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(profile_documents(), st.data())
 def test_a_valid_profile_with_one_line_damaged(doc: dict[str, object], data: st.DataObject) -> None:
     lines = dump_profile(Profile.model_validate(doc)).splitlines()
