@@ -39,8 +39,9 @@ if shape == "rules":
     rules = work / f"rules-{{size}}"
     shutil.copytree(Path({root!r}) / "rules", rules)
     extra = [
-        {{"id": f"X{{chr(65 + i // 1000)}}-{{i % 1000:03d}}", "title": f"Extra {{i}}", "section": 1, "effect": "advise",
-          "waivable": False, "because": "b", "remedy": "r", "source": "s",
+        {{"id": f"X{{chr(65 + i // 1000)}}-{{i % 1000:03d}}", "title": f"Extra {{i}}",
+          "section": 1, "effect": "advise", "waivable": False,
+          "because": "b", "remedy": "r", "source": "s",
           "when": {{"fact": "organisation.annual_income_gbp", "more_than": 1000 + i}}}}
         for i in range(size)
     ]
