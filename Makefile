@@ -31,7 +31,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy imsa_eligibility cli tests bench
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test: lint typecheck pytest
 

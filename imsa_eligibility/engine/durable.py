@@ -23,7 +23,16 @@ process-global state and guards its traps (2.0.28, each reproduced in
 - negation is evaluated once, when the patterns before it match, so non-members of the
   control chain are marked only after the chain's fixpoint (a second stratum);
 - facts are small (a fact with about 253 properties fails) and never asserted twice (a
-  diamond or cycle derives the same fact again; durable_rules refuses it);
+  diamond or cycle derives the same fact again; durable_rules refuses it); they are
+  asserted one by one, and one refused because its 32-bit id hash collides with another's
+  is asserted again, salted (:mod:`.durable_run`);
+- durable_rules' tables are small and some overflow into endless loops (a test followed by
+  512 others hangs the process); every ruleset is checked against a simulation of its
+  network first (:mod:`.durable_limits`), and a program too large for one ruleset is split
+  into several, each decided in its own session, the verdicts merged
+  (:func:`.durable_compile.compile_chunks`). A single target too large for any ruleset is
+  refused with :class:`~.durable_limits.DurableLimitError` (exit 2); the loader can find
+  it first (:func:`.durable_limits.limit_problems`);
 - any durable_rules failure, or an exception in an action, becomes :class:`EngineError`;
   there is never a partial result.
 
@@ -44,7 +53,7 @@ from types import ModuleType
 
 from ..errors import EngineError, UndecidableError
 from ..vocabulary import Verdict
-from .durable_compile import Compiler, Program, Ref
+from .durable_compile import Program, compile_chunks, compile_program
 from .durable_run import Evaluation
 from .facts import FactBase
 from .interface import Engine, Target
@@ -80,15 +89,8 @@ def _require() -> ModuleType:
 
 
 def compile_targets(targets: Sequence[Target]) -> Program:
-    """The durable_rules program deciding ``targets``."""
-    compiler = Compiler()
-    roots: dict[str, Ref] = {}
-    try:
-        for target in targets:
-            roots[target.key] = compiler.compile(target.node, 0)
-    except UndecidableError as error:
-        raise EngineError(str(error)) from error
-    return compiler.program(roots)
+    """The durable_rules program deciding ``targets``, as one program (however large)."""
+    return compile_program(targets)
 
 
 @cache
@@ -112,23 +114,25 @@ class DurableEngine(Engine):
 
     def __init__(self) -> None:
         self._targets: tuple[Target, ...] = ()
-        self._compiled: dict[frozenset[str] | None, tuple[Program, int]] = {}
+        self._compiled: dict[frozenset[str] | None, list[tuple[Program, int]]] = {}
 
     def prepare(self, targets: Sequence[Target]) -> None:
-        """Compile ``targets`` and register the ruleset (once per process and content)."""
+        """Compile ``targets`` and register the rulesets (once per process and content)."""
         self._targets = tuple(targets)
         self._compiled = {None: self._register(self._targets)}
 
     @staticmethod
-    def _register(targets: Sequence[Target]) -> tuple[Program, int]:
+    def _register(targets: Sequence[Target]) -> list[tuple[Program, int]]:
         _require()
-        program = compile_targets(targets)
+        try:
+            programs = compile_chunks(targets)
+        except UndecidableError as error:
+            raise EngineError(str(error)) from error
         with _LOCK:
-            handle = _ruleset(program.name, program.text)
-        return program, handle
+            return [(program, _ruleset(program.name, program.text)) for program in programs]
 
-    def _program_for(self, keys: Collection[str] | None) -> tuple[Program, int]:
-        """The ruleset deciding just ``keys`` (compiled once per set of keys)."""
+    def _programs_for(self, keys: Collection[str] | None) -> list[tuple[Program, int]]:
+        """The rulesets deciding just ``keys`` (compiled once per set of keys)."""
         wanted = None if keys is None else frozenset(keys)
         if wanted is not None and wanted >= {t.key for t in self._targets}:
             wanted = None
@@ -139,11 +143,18 @@ class DurableEngine(Engine):
         return found
 
     def decide(self, facts: FactBase, keys: Collection[str] | None = None) -> dict[str, Verdict]:
-        """The verdict of the targets named by ``keys`` (default: all), decided in a fresh
-        durable_rules session of a ruleset holding just those targets."""
+        """The verdict of the targets named by ``keys`` (default: all), decided in fresh
+        durable_rules sessions of rulesets holding just those targets (one session per
+        ruleset, when they take more than one)."""
         if not self._compiled:
             self.prepare(())
-        program, handle = self._program_for(keys)
+        verdicts: dict[str, Verdict] = {}
+        for program, handle in self._programs_for(keys):
+            verdicts.update(self._session(program, handle, facts))
+        return verdicts
+
+    @staticmethod
+    def _session(program: Program, handle: int, facts: FactBase) -> dict[str, Verdict]:
         module = _require()
         with _LOCK:
             run = Evaluation(module, handle, program, facts, f"imsa-{next(_SESSIONS)}")

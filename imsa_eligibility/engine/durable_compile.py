@@ -1,18 +1,19 @@
-"""Compile the rule AST into a durable_rules ruleset (private to :mod:`.durable`).
+"""Compile the rule AST into durable_rules rulesets (private to :mod:`.durable`).
 
 Every node is compiled once per *kind* of scope it is evaluated in (the profile; the items
 of a list reached through given collections; the members of the control chain), with
 identical subtrees sharing one node id (hash-consing). A node's verdict in one scope
-instance is a fact ``{t: "v", n: node, p: scope, v: 1|0}`` (plus the scope's parent ``pp``
-and list index ``i``); an unknown verdict is the absence of both. The rules:
+instance is a fact ``{t: "v", h, n, p: scope, v: 1|0}`` (``h``/``n``: the node id, plus the
+scope's parent ``pp`` and list index ``i``); an unknown verdict is the absence of both. The
+rules:
 
-- a leaf fires on the value fact ``{t: "x", f: spec, p, a, b, n}`` of its scope (see
-  :mod:`.durable_encode`), once for true and once for false;
+- a leaf fires on the value fact ``{t: "x", g, f, p, a, b, n}`` of its scope (``g``/``f``:
+  the value spec, see :mod:`.durable_encode`), once for true and once for false;
 - ``all``/``any`` are one rule for the decisive value (any part) and one join over every
   part for the other; ``not`` costs nothing: a reference carries a negation flag;
 - a quantifier's decisive value comes from any item; the other walks a chain of prefix facts
-  ``{t: "z", n, p, k}`` item by item (the engine counts), ending when ``k`` reaches the
-  list's length fact ``{t: "L", c: kind, p, n}``, so an empty list decides at once;
+  ``{t: "z", h, n, p, k}`` item by item (the engine counts), ending when ``k`` reaches the
+  list's length fact ``{t: "L", c: kind, q, p, n}``, so an empty list decides at once;
 - the control chain is derived by forward chaining from related-organisation facts
   ``ro`` and ``controlled_by`` edges ``cb`` into member facts ``cm``; once that fixpoint is
   reached the adapter asserts ``cl`` and a negated pattern marks the non-members ``nm``;
@@ -20,20 +21,44 @@ and list index ``i``); an unknown verdict is the absence of both. The rules:
 
 Every pattern starts with a positive ``t`` test; no field is called ``id``; ``$ne``, ``$mt``
 and ``$imt`` are never used (:func:`check_ruleset` enforces all three).
+
+durable_rules' tables are small (:mod:`.durable_limits`), so the program is shaped to fit
+whatever its size, and :func:`compile_chunks` checks every ruleset against a simulation of
+durable_rules' network before it is created:
+
+- ids are written as two base-256 digits (``h``/``n``, ``g``/``f``), so no test is followed
+  by more than 256 others;
+- a verdict is read by at most :data:`FAN_IN` patterns; more read it through *relays*
+  (a rule copying it to a new node), so no test ends many rules or ``$or`` branches, and no
+  verdict fact matches many tests at once;
+- the tests of one value are packed onto one value fact only up to :data:`BUDGET` tests'
+  worth of alpha nodes (more get another value fact), and a set test has at most
+  :data:`VALUES` values (a longer list becomes ``any``/``all`` of shorter ones);
+- the quantifiers over one kind of list, the quantifiers over the control chain and the
+  chain verdicts copied into one kind of scope are spread over groups of :data:`GROUP`,
+  each group with its own facts (``q``);
+- a program of more rules than one ruleset takes is cut into programs over disjoint
+  targets, each decided in a session of its own; only a single target too large for a
+  ruleset is refused (see :func:`.durable_limits.check_limits`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError, UndecidableError
 from ..rules.ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, Node, Not, Path, Quantified, Test
 from . import durable_encode as enc
 from .facts import CONTROLLING_RELATIONS
+
+if TYPE_CHECKING:
+    from .durable_limits import LimitProblem
+    from .interface import Target
 
 Ref = tuple[int, bool]
 """A compiled node: its id and whether the reference is negated."""
@@ -41,18 +66,57 @@ Spec = tuple[Any, ...]
 Action = tuple[Any, ...]
 Conds = list[dict[str, Any]] | None
 """Extra conditions of a pattern; None: the pattern can never match."""
+Piece = tuple[Spec, Conds, Conds]
+"""A leaf (or part of a split leaf): its value spec and its true and false conditions."""
 
+#: Ids are sent as two digits of this base: at most this many tests follow a type test.
+DIGIT = 256
+#: Parts joined by one rule (and ``$or`` branches of one pattern: 8 keep 20 expressions).
 MAX_JOIN = 8
+#: Patterns reading one node's verdict; more read a relay of it.
+FAN_IN = 24
+#: Relays copying one node's verdict.
+RELAYS = 128
+#: Quantifiers (or copied chain verdicts) sharing one list, scope or chain fact.
+GROUP = 32
+#: Alpha nodes of the tests sharing one value fact.
+BUDGET = 24
+#: Values of one set test (``one_of``, ``has_any``, ``has_all``).
+VALUES = 16
+#: Rules of one program cut from a larger one (a ruleset holds 4,096).
+CHUNK_RULES = 3200
+
+
+def _digits(high: str, low: str, ident: int) -> list[dict[str, Any]]:
+    return [{high: ident // DIGIT}, {low: ident % DIGIT}]
+
+
+def node_fields(ident: int) -> list[dict[str, Any]]:
+    """The conditions naming node ``ident`` in a verdict or prefix fact."""
+    return _digits("h", "n", ident)
+
+
+def spec_fields(fid: int) -> list[dict[str, Any]]:
+    """The conditions naming value spec ``fid`` in a value fact."""
+    return _digits("g", "f", fid)
 
 
 @dataclass
 class Kind:
-    """A kind of scope and what each of its instances contributes."""
+    """A kind of scope and what each of its instances contributes.
+
+    ``bases``: groups of scope facts ``{t: "s", k, q}`` (constants and copied chain
+    verdicts read them); ``lists``: groups of length facts ``{t: "L", c, q}`` for a list of
+    items of this kind (one per :data:`GROUP` quantifiers over it).
+    """
 
     ident: int
-    base: bool = False
+    bases: int = 0
+    lifts: int = 0
+    lists: int = 0
+    quantifiers: int = 0
     specs: list[tuple[int, Spec]] = field(default_factory=list)
-    aggregates: list[tuple[int, Aggregate, int]] = field(default_factory=list)
+    aggregates: list[tuple[int, Aggregate, bool]] = field(default_factory=list)
     children: list[tuple[Path, int]] = field(default_factory=list)
 
 
@@ -67,6 +131,8 @@ class Program:
     roots: dict[str, Ref]
     chain: bool
     chain_kind: int | None
+    chain_groups: int = 1
+    rules: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def _p(kind: str, *conds: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +158,18 @@ def _num_conds(op: str, right: Any) -> tuple[Conds, Conds]:
     return [{name: {side: right}}], [{opposite[name]: {side: right}}]
 
 
+def _width(conds: Conds) -> int:
+    """The alpha nodes the first condition of a pattern adds below its value spec."""
+    if not conds:
+        return 0
+    ((name, value),) = conds[0].items()
+    if name == "$or":
+        return sum(_width([c]) for c in value)
+    if name == "$and":
+        return _width(value[:1])
+    return 1
+
+
 class Compiler:
     """Builds one :class:`Program` from targets."""
 
@@ -101,10 +179,15 @@ class Compiler:
         self.kinds: list[Kind] = [Kind(0)]
         self.kind_ids: dict[tuple[Any, ...], int] = {(): 0}
         self.memo: dict[Any, Ref] = {}
-        self.spec_ids: dict[tuple[int, Spec], int] = {}
+        self.spec_groups: dict[tuple[int, Spec], list[list[int]]] = {}
+        self.fids = 0
         self.keys: dict[int, Any] = {}
         self.nodes = 0
         self.chain = False
+        self.chain_quantifiers = 0
+        self.uses: dict[int, int] = {}
+        self.carriers: dict[int, list[int]] = {}
+        self.relays: dict[int, int] = {}
         self.rule(("noop",), {"m": _p("o")})
 
     def rule(self, action: Action, *patterns: dict[str, Any]) -> None:
@@ -142,6 +225,10 @@ class Compiler:
         self.nodes += 1
         return self.nodes
 
+    def new_fid(self) -> int:
+        self.fids += 1
+        return self.fids
+
     def kind_for(self, parent: int, collection: Path) -> int:
         """The kind of the items of ``collection`` in scopes of kind ``parent``."""
         steps = (
@@ -158,12 +245,42 @@ class Compiler:
     def _steps(self, kind: int) -> tuple[Any, ...]:
         return next(s for s, i in self.kind_ids.items() if i == kind)
 
-    def spec(self, kind: int, spec: Spec) -> int:
-        ident = self.spec_ids.get((kind, spec))
-        if ident is None:
-            ident = self.spec_ids[(kind, spec)] = len(self.spec_ids) + 1
-            self.kinds[kind].specs.append((ident, spec))
-        return ident
+    def spec(self, kind: int, spec: Spec, width: int) -> int:
+        """The value fact (its spec id) a test of ``width`` alpha nodes reads."""
+        groups = self.spec_groups.setdefault((kind, spec), [])
+        if not groups or groups[-1][1] + width > BUDGET:
+            fid = self.new_fid()
+            groups.append([fid, 0])
+            self.kinds[kind].specs.append((fid, spec))
+        groups[-1][1] += width
+        return groups[-1][0]
+
+    def base(self, kind: int, lift: bool) -> int:
+        """The group of scope facts a constant (group 0) or a copied verdict reads."""
+        scope = self.kinds[kind]
+        group = 0
+        if lift:
+            group = scope.lifts // GROUP
+            scope.lifts += 1
+        scope.bases = max(scope.bases, group + 1)
+        return group
+
+    def refer(self, ref: Ref) -> Ref:
+        """The node a new pattern reads ``ref``'s verdict from: the node itself for its
+        first :data:`FAN_IN` readers, then relays (copies) of it."""
+        ident, negated = ref
+        carriers = self.carriers.setdefault(ident, [ident])
+        current = carriers[-1]
+        if self.uses.get(current, 0) < FAN_IN:
+            self.uses[current] = self.uses.get(current, 0) + 1
+            return current, negated
+        source = next(c for c in carriers if self.relays.get(c, 0) < RELAYS)
+        self.relays[source] = self.relays.get(source, 0) + 1
+        relay = self.new_node()
+        self.rule(("relay", relay, "m"), {"m": _p("v", *node_fields(source))})
+        carriers.append(relay)
+        self.uses[relay] = 1
+        return relay, negated
 
     # -- nodes ---------------------------------------------------------------------------
 
@@ -199,8 +316,8 @@ class Compiler:
         ref = self.memo.get(key)
         if ref is None:
             ident = self.new_node()
-            self.kinds[kind].base = True
-            self.emit_rule(ident, value, "s", "p", {"s": _p("s", {"k": kind})})
+            group = self.base(kind, lift=False)
+            self.emit_rule(ident, value, "s", "p", {"s": _p("s", {"k": kind}, {"q": group})})
             ref = self.memo[key] = (ident, False)
         return ref
 
@@ -218,21 +335,22 @@ class Compiler:
             return ref
         ident = self.new_node()
         decisive = 0 if every else 1
-        self.emit_rule(
-            ident,
-            decisive,
-            "m",
-            "p",
-            {
-                "m": _p(
-                    "v", {"$or": [{"$and": [{"n": n}, {"v": decisive ^ neg}]} for n, neg in refs]}
-                )
-            },
-        )
+        branches = [
+            {"$and": [*node_fields(n), {"v": decisive ^ neg}]}
+            for n, neg in (self.refer(r) for r in refs)
+        ]
+        self.emit_rule(ident, decisive, "m", "p", {"m": _p("v", {"$or": branches})})
         other = 1 - decisive
         patterns = [
-            {f"m{j}": _p("v", {"n": n}, {"v": other ^ neg}, *([{"p": {"m0": "p"}}] if j else []))}
-            for j, (n, neg) in enumerate(refs)
+            {
+                f"m{j}": _p(
+                    "v",
+                    *node_fields(n),
+                    {"v": other ^ neg},
+                    *([{"p": {"m0": "p"}}] if j else []),
+                )
+            }
+            for j, (n, neg) in enumerate(self.refer(r) for r in refs)
         ]
         self.emit_rule(ident, other, "m0", "p", *patterns)
         self.memo[key] = (ident, False)
@@ -241,11 +359,12 @@ class Compiler:
     def lift(self, inner: Ref, kind: int) -> Ref:
         """A root-level verdict (the control chain's) copied into every scope of ``kind``."""
         ident = self.new_node()
-        self.kinds[kind].base = True
+        group = self.base(kind, lift=True)
+        carrier, negated = self.refer(inner)
         self.rule(
-            ("copy", ident, "s", "q", inner[1]),
-            {"s": _p("s", {"k": kind})},
-            {"q": _p("v", {"n": inner[0]}, {"p": 0})},
+            ("copy", ident, "s", "q", negated),
+            {"s": _p("s", {"k": kind}, {"q": group})},
+            {"q": _p("v", *node_fields(carrier), {"p": 0})},
         )
         return ident, False
 
@@ -253,48 +372,58 @@ class Compiler:
         chain = node.collection == CONTROL_CHAIN
         self.chain = self.chain or chain
         items = self.kind_for(kind, node.collection)
-        body, neg = self.compile(node.where, items)
+        body = self.compile(node.where, items)
         ident = self.new_node()
+        if chain:
+            group = self.chain_quantifiers // GROUP
+            self.chain_quantifiers += 1
+        else:
+            listed = self.kinds[items]
+            group = listed.quantifiers // GROUP
+            listed.quantifiers += 1
+            listed.lists = max(listed.lists, group + 1)
         decisive = 1 if node.kind == "some" else 0
         other = 1 - decisive
+        read, neg = self.refer(body)
         self.emit_rule(
             ident,
             decisive,
             "m",
             "root" if chain else "pp",
-            {"m": _p("v", {"n": body}, {"v": decisive ^ neg})},
+            {"m": _p("v", *node_fields(read), {"v": decisive ^ neg})},
         )
-        z = {"z": _p("z", {"n": ident})}
+        z = {"z": _p("z", *node_fields(ident))}
         item = [{"i": {"z": "k"}}] if chain else [{"pp": {"z": "p"}}, {"i": {"z": "k"}}]
-        self.rule(("zstep", ident, "z"), z, {"b": _p("v", {"n": body}, {"v": other ^ neg}, *item)})
+        read, neg = self.refer(body)
+        self.rule(
+            ("zstep", ident, "z"),
+            z,
+            {"b": _p("v", *node_fields(read), {"v": other ^ neg}, *item)},
+        )
+        q = {"q": group}
         if chain:
-            self.rule(("zstart", ident, None), {"g": _p("g")})
-            self.rule(("zstep", ident, "z"), z, {"o": _p("nm", {"i": {"z": "k"}})})
-            self.emit_rule(ident, other, "z", "p", z, {"g": _p("g", {"r": {"z": "k"}})})
+            self.rule(("zstart", ident, None), {"g": _p("g", q)})
+            self.rule(("zstep", ident, "z"), z, {"o": _p("nm", q, {"i": {"z": "k"}})})
+            self.emit_rule(ident, other, "z", "p", z, {"g": _p("g", q, {"r": {"z": "k"}})})
         else:
-            self.rule(("zstart", ident, "m"), {"m": _p("L", {"c": items})})
+            self.rule(("zstart", ident, "m"), {"m": _p("L", {"c": items}, q)})
             self.emit_rule(
                 ident,
                 other,
                 "z",
                 "p",
                 z,
-                {"l": _p("L", {"c": items}, {"p": {"z": "p"}}, {"n": {"z": "k"}})},
+                {"l": _p("L", {"c": items}, q, {"p": {"z": "p"}}, {"n": {"z": "k"}})},
             )
         return ident, False
 
     def aggregate(self, node: Aggregate, kind: int) -> Ref:
         self.chain = self.chain or _uses_chain(node)
         ident = self.new_node()
-        fid = len(self.spec_ids) + 1
-        self.spec_ids[(kind, ("aggregate", self.key(node)))] = fid
-        try:
-            _, limit = enc.threshold(node.threshold)
-        except UndecidableError as error:
-            raise EngineError(str(error)) from error
-        offset = 0 if abs(limit) < enc.LIMIT else limit  # then compare sum - limit with 0
-        limit -= offset
-        self.kinds[kind].aggregates.append((fid, node, offset))
+        fid = self.new_fid()
+        plain = enc.plain_threshold(node.threshold)
+        limit = 0 if plain is None else plain[1]  # else the adapter sends sum - threshold
+        self.kinds[kind].aggregates.append((fid, node, plain is not None))
         a_ge, b_gt = {"$gte": {"a": limit}}, {"$gt": {"b": limit}}
         exact: dict[str, tuple[Conds, Conds]] = {
             "equals": (
@@ -316,17 +445,26 @@ class Compiler:
             for value, extra in ((1, conds[0]), (0, conds[1])):
                 if extra is not None:
                     self.emit_rule(
-                        ident, value, "m", "p", {"m": _p("x", {"f": fid}, {"c": flag}, *extra)}
+                        ident,
+                        value,
+                        "m",
+                        "p",
+                        {"m": _p("x", *spec_fields(fid), {"c": flag}, *extra)},
                     )
         return ident, False
 
     def test(self, node: Test, kind: int) -> Ref:
-        spec, true, false = leaf(node)
-        fid = self.spec(kind, spec)
+        every, pieces = leaf_pieces(node)
+        refs = [self.piece(piece, kind) for piece in pieces]
+        return refs[0] if len(refs) == 1 else self.junction(every, refs, kind)
+
+    def piece(self, piece: Piece, kind: int) -> Ref:
+        spec, true, false = piece
+        fid = self.spec(kind, spec, max(1, _width(true) + _width(false)))
         ident = self.new_node()
         for value, extra in ((1, true), (0, false)):
             if extra is not None:
-                self.emit_rule(ident, value, "m", "p", {"m": _p("x", {"f": fid}, *extra)})
+                self.emit_rule(ident, value, "m", "p", {"m": _p("x", *spec_fields(fid), *extra)})
         return ident, False
 
     # -- the control chain ---------------------------------------------------------------
@@ -357,7 +495,62 @@ class Compiler:
         text = json.dumps(self.rules, sort_keys=True, separators=(",", ":"))
         name = "imsa_" + hashlib.sha256(text.encode()).hexdigest()[:32]
         chain_kind = self.kind_ids.get((CONTROL_CHAIN,))
-        return Program(name, text, self.actions, self.kinds, roots, self.chain, chain_kind)
+        groups = max(1, -(-self.chain_quantifiers // GROUP))
+        return Program(name, text, self.actions, self.kinds, roots, self.chain, chain_kind, groups)
+
+
+def _compile(targets: Sequence[Target]) -> tuple[Compiler, dict[str, Ref]]:
+    compiler = Compiler()
+    roots: dict[str, Ref] = {}
+    try:
+        for target in targets:
+            roots[target.key] = compiler.compile(target.node, 0)
+    except UndecidableError as error:
+        raise EngineError(str(error)) from error
+    return compiler, roots
+
+
+def compile_program(targets: Sequence[Target]) -> Program:
+    """One durable_rules program deciding ``targets`` (however large)."""
+    compiler, roots = _compile(targets)
+    return compiler.program(roots)
+
+
+def compile_chunks(
+    targets: Sequence[Target], refuse: Callable[[LimitProblem], None] | None = None
+) -> list[Program]:
+    """Programs deciding ``targets`` between them, each one a ruleset durable_rules takes.
+
+    A program that breaks a limit (:func:`.durable_limits.check_rules`) is cut into
+    programs over fewer targets, until each fits. A single target that does not fit is
+    passed to ``refuse`` (and left out), or refused with
+    :class:`~.durable_limits.DurableLimitError` when ``refuse`` is None.
+    """
+    from .durable_limits import MAX_RULES, DurableLimitError, LimitProblem, check_rules
+
+    work = [list(targets)]
+    programs: list[Program] = []
+    while work:
+        group = work.pop()
+        compiler, roots = _compile(group)
+        size = len(compiler.rules) + 3 * compiler.chain  # and the chain's rules
+        problems: list[str] = []
+        if size <= MAX_RULES or len(group) <= 1:
+            program = compiler.program(roots)
+            problems = check_rules(program.rules)
+            if not problems:
+                programs.append(program)
+                continue
+        if len(group) <= 1:
+            problem = LimitProblem(group[0].key if group else "", "; ".join(problems))
+            if refuse is None:
+                raise DurableLimitError([problem])
+            refuse(problem)
+            continue
+        parts = min(len(group), max(2, -(-size // CHUNK_RULES)))
+        step = -(-len(group) // parts)
+        work.extend(reversed([group[i : i + step] for i in range(0, len(group), step)]))
+    return programs
 
 
 def _uses_chain(node: Node) -> bool:
@@ -370,41 +563,48 @@ def _uses_chain(node: Node) -> bool:
     return isinstance(node, Not) and _uses_chain(node.part)
 
 
-def leaf(node: Test) -> tuple[Spec, Conds, Conds]:
-    """The value spec of a leaf and its true and false conditions on the value fact."""
+def leaf_pieces(node: Test) -> tuple[bool, list[Piece]]:
+    """The pieces of a leaf and whether all of them (else any) must hold.
+
+    A leaf is one piece, except a set test of more than :data:`VALUES` values, which is
+    split into pieces of at most that many (``has_all``: all of them; else any).
+    """
     op, path, other = node.op, node.path, node.other
     same, differ = [{"a": {"$m": "b"}}], [{"$neq": {"a": {"$m": "b"}}}]
     if other is not None:
         if op == "is":
-            return ("is2", path, other), same, differ
+            return False, [(("is2", path, other), same, differ)]
         if op in ("equals", "not_equals"):
-            return ("eq2", path, other), *((same, differ) if op == "equals" else (differ, same))
+            conds = (same, differ) if op == "equals" else (differ, same)
+            return False, [(("eq2", path, other), *conds)]
         if op == "one_of":
-            return ("el2", path, other), same, differ
+            return False, [(("el2", path, other), same, differ)]
         if op in ("has_any", "has_all"):
             item = {"$i": {"$m": "b"}}
-            return (
-                ("set2", path, other),
-                [{"$iany": {"a": item}}],
-                [{"$or": [{"n": 0}, {"$iall": {"a": {"$neq": item}}}]}],
-            )
+            return False, [
+                (
+                    ("set2", path, other),
+                    [{"$iany": {"a": item}}],
+                    [{"$or": [{"n": 0}, {"$iall": {"a": {"$neq": item}}}]}],
+                )
+            ]
         name = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}[op]
         opposite = {"$lt": "$gte", "$gte": "$lt", "$lte": "$gt", "$gt": "$lte"}[name]
         exact = {"$m": "b"}  # both sides exact integers: ``a`` (left) and ``b`` (right)
-        return ("num2", path, other), [{name: {"a": exact}}], [{opposite: {"a": exact}}]
-    value = node.value
+        return False, [(("num2", path, other), [{name: {"a": exact}}], [{opposite: {"a": exact}}])]
     try:
-        return _constant_leaf(op, path, value)
+        return _constant_leaf(op, path, node.value)
     except UndecidableError:
-        return ("crash", path), None, None  # the native engine raises once the value is known
+        # the native engine raises once the value is known
+        return False, [(("crash", path), None, None)]
 
 
-def _constant_leaf(op: str, path: Path, value: Any) -> tuple[Spec, Conds, Conds]:
+def _constant_leaf(op: str, path: Path, value: Any) -> tuple[bool, list[Piece]]:
     if op == "is":
         if not isinstance(value, bool):
             raise EngineError(f"`is` takes true or false, not {value!r}")
         token = enc.identity_token(value)
-        return ("is", path), [{"a": token}], [{"$neq": {"a": token}}]
+        return False, [(("is", path), [{"a": token}], [{"$neq": {"a": token}}])]
     if op in ("equals", "not_equals"):
         if isinstance(value, bool | str) or enc.is_number(value):
             token = enc.equality_token(value, "")
@@ -415,38 +615,51 @@ def _constant_leaf(op: str, path: Path, value: Any) -> tuple[Spec, Conds, Conds]
             true, false, spec = None, [], ("known", path)  # never equal (native semantics)
         else:
             raise EngineError(f"cannot compare with {value!r}")
-        return (spec, true, false) if op == "equals" else (spec, false, true)
+        return False, [(spec, true, false) if op == "equals" else (spec, false, true)]
     if op in ("lt", "le", "gt", "ge"):
-        scale, limit = enc.threshold(enc.numeric(value))
-        if abs(limit) < enc.LIMIT:
-            return ("num", path, scale, 0), *_num_conds(op, limit)
-        return ("num", path, scale, limit), *_num_conds(op, 0)  # compare value - limit with 0
+        number = enc.numeric(value)
+        plain = enc.plain_threshold(number)
+        if plain is not None:
+            scale, limit = plain
+            return False, [(("num", path, scale), *_num_conds(op, limit))]
+        # beyond durable's integers: the adapter sends the sign of value - threshold
+        return False, [(("cmp", path, number), *_num_conds(op, 0))]
     values = sorted(
         {enc.element_token(v) for v in (value if isinstance(value, tuple) else (value,))}
     )
-    if op == "one_of":
-        if not values:
-            return ("el", path), None, []
-        return (
-            ("el", path),
-            [{"$or": [{"a": v} for v in values]}],
-            [{"$and": [{"$neq": {"a": v}} for v in values]}],
-        )
-    if op == "has_any":
-        if not values:
-            return ("set", path), None, []
-        return (
-            ("set", path),
-            [_any_of([{"$iany": {"a": {"$i": v}}} for v in values])],
-            [
-                {
-                    "$or": [
-                        {"n": 0},
-                        {"$iall": {"a": {"$and": [{"$neq": {"$i": v}} for v in values]}}},
-                    ]
-                }
-            ],
-        )
+    groups = [values[i : i + VALUES] for i in range(0, len(values), VALUES)] or [[]]
+    make = {"one_of": _one_of, "has_any": _has_any}.get(op, _has_all)
+    return op == "has_all", [make(path, group) for group in groups]
+
+
+def _one_of(path: Path, values: list[str]) -> Piece:
+    if not values:
+        return ("el", path), None, []
+    return (
+        ("el", path),
+        [{"$or": [{"a": v} for v in values]} if len(values) > 1 else {"a": values[0]}],
+        [{"$and": [{"$neq": {"a": v}} for v in values]}],
+    )
+
+
+def _has_any(path: Path, values: list[str]) -> Piece:
+    if not values:
+        return ("set", path), None, []
+    return (
+        ("set", path),
+        [_any_of([{"$iany": {"a": {"$i": v}}} for v in values])],
+        [
+            {
+                "$or": [
+                    {"n": 0},
+                    {"$iall": {"a": {"$and": [{"$neq": {"$i": v}} for v in values]}}},
+                ]
+            }
+        ],
+    )
+
+
+def _has_all(path: Path, values: list[str]) -> Piece:
     if not values:  # has_all of nothing
         return ("set", path), [], None
     return (

@@ -7,13 +7,18 @@ int64. So no profile value reaches the engine as it is. Each is encoded so that 
 comparison of the encodings gives exactly the native engine's answer (``semantics.test_value``):
 
 - a *token* is a short printable-ASCII string tagged with the value's type (``n:`` numbers,
-  ``s:`` short plain strings, ``h:`` a SHA-256 of anything else), compared only for equality;
+  ``s:`` short plain strings, ``h:`` a SHA-256 of anything else, long numbers included),
+  compared only for equality;
 - a number compared with ``lt``/``le``/``gt``/``ge`` is an exact integer: the value times
   ``10**scale``, as a floor and a ceiling, clamped to ``±LIMIT``; order is kept because
-  what it is compared with lies strictly inside that range (a larger threshold is
-  subtracted first, and two large facts are sent as 0 and their difference).
+  the threshold it is compared with lies strictly inside that range
+  (:func:`plain_threshold`). A threshold that does not (more than 18 decimal places, or
+  beyond ``±LIMIT`` once scaled, or infinite: any size is allowed) is compared with 0, and
+  the value sent is the sign of ``value - threshold`` (:func:`sign`), exactly; two facts
+  compared with each other are sent as integers when both fit, else as 0 and the sign of
+  their difference. No number is too large or too precise.
 
-Where the native engine would raise (``int("abc")``, a list in a set),
+Where the native engine would raise (``int("abc")``, a list in a set, a NaN),
 :class:`UndecidableError` is raised, and the adapter reports an
 :class:`~imsa_eligibility.errors.EngineError`.
 """
@@ -30,7 +35,10 @@ from ..errors import UndecidableError
 #: Every integer sent to durable_rules lies in ``[-LIMIT, LIMIT]`` (well inside int64).
 LIMIT = 2**62
 _PLAIN_MAX = 120
-_MAX_DIGITS = 300
+#: Integer digits beyond which a scaled number is clamped (``10**19 > LIMIT``).
+_DIGITS = 19
+#: Decimal places of a threshold compared as a scaled integer; more: by sign.
+_MAX_SCALE = 18
 
 
 def _digest(text: str) -> str:
@@ -57,6 +65,8 @@ def _parts(value: Decimal | int) -> tuple[int, str, int]:
 
 def number_text(value: int | Decimal) -> str:
     """The exact value of a number as text, the same for ``1``, ``1.0`` and ``Decimal(1)``."""
+    if isinstance(value, Decimal) and value.is_infinite():
+        return "-inf" if value < 0 else "inf"
     sign, digits, exponent = _parts(value)
     if digits == "0":
         return "0"
@@ -77,7 +87,8 @@ def element_token(value: object) -> str:
     values raise :class:`UndecidableError`, as ``value in {...}`` would raise ``TypeError``.
     """
     if isinstance(value, bool | int | Decimal):
-        return "n:" + number_text(int(value) if isinstance(value, bool) else value)
+        token = "n:" + number_text(int(value) if isinstance(value, bool) else value)
+        return token if len(token) <= _PLAIN_MAX else _digest(token)
     if isinstance(value, str):
         return str_token(value)
     if value is None:
@@ -130,9 +141,13 @@ def identity_token(value: object) -> str:
 
 
 def numeric(value: object) -> Decimal:
-    """``semantics.number``: Decimals as they are, anything else through ``int()``."""
+    """``semantics.number``: Decimals as they are, anything else through ``int()``.
+
+    A NaN raises :class:`UndecidableError`: the native engine's comparisons raise on it.
+    """
     if isinstance(value, Decimal):
-        _parts(value)
+        if value.is_nan():
+            raise UndecidableError(f"not a number: {value}")
         return value
     try:
         return Decimal(int(value))  # type: ignore[call-overload]
@@ -149,53 +164,75 @@ def _clamp(number: int) -> int:
     return max(-LIMIT, min(LIMIT, number))
 
 
-def scaled(value: Decimal | int, scale: int, offset: int = 0) -> tuple[int, int]:
-    """Floor and ceiling of ``value * 10**scale - offset``, each clamped to ``±LIMIT``.
+def _whole(value: Decimal, scale: int) -> int | None:
+    """``value * 10**scale`` exactly when it is a whole number of at most 19 digits."""
+    sign, digits, exponent = _parts(value)
+    exponent += scale
+    if digits == "0":
+        return 0
+    if exponent < 0 or len(digits) + exponent > _DIGITS:
+        return None
+    return (-1 if sign else 1) * int(digits + "0" * exponent)
 
-    Clamping keeps every comparison with a number strictly inside ``±LIMIT`` (such as 0, or
-    a threshold) exact; ``offset`` brings a larger threshold to 0.
+
+def plain_threshold(value: Decimal) -> tuple[int, int] | None:
+    """``(scale, value * 10**scale)`` for a threshold durable_rules can compare as an
+    integer (at most 18 decimal places, strictly inside ``±LIMIT`` once scaled); None for
+    any other (compare the sign of ``value - threshold`` with 0 instead, see :func:`sign`).
     """
+    if not value.is_finite():
+        return None
+    scale = scale_of(value)
+    if scale > _MAX_SCALE:
+        return None
+    whole = _whole(value, scale)
+    if whole is None or abs(whole) >= LIMIT:
+        return None
+    return scale, whole
+
+
+def scaled(value: Decimal | int, scale: int) -> tuple[int, int]:
+    """Floor and ceiling of ``value * 10**scale``, each clamped to ``±LIMIT``.
+
+    Exact for any value: clamping keeps every comparison with a number strictly inside
+    ``±LIMIT`` (a plain threshold) right.
+    """
+    if isinstance(value, Decimal) and value.is_infinite():
+        end = -LIMIT if value < 0 else LIMIT
+        return end, end
     sign, digits, exponent = _parts(value)
     exponent += scale
     if digits == "0":
         low = high = 0
-    elif len(digits) + exponent > _MAX_DIGITS:  # so large that no offset matters
+    elif len(digits) + exponent > _DIGITS:  # beyond LIMIT
         return (-LIMIT, -LIMIT) if sign else (LIMIT, LIMIT)
     elif exponent >= 0:
         low = high = int(digits) * 10**exponent
-    elif -exponent > len(digits):  # 0 < |value| < 1
+    elif -exponent >= len(digits):  # 0 < |value| < 1
         low, high = 0, 1
     else:
         low, rest = divmod(int(digits), 10**-exponent)
         high = low + (rest != 0)
     if sign:
         low, high = -high, -low
-    return _clamp(low - offset), _clamp(high - offset)
+    return _clamp(low), _clamp(high)
 
 
-def _whole(value: Decimal | int, scale: int) -> int:
-    """``value * 10**scale`` exactly, which must be whole and of sane size."""
-    sign, digits, exponent = _parts(value)
-    exponent += scale
-    if digits == "0":
-        return 0
-    if exponent < 0 or len(digits) + exponent > _MAX_DIGITS:
-        raise UndecidableError(f"number out of range: {value}")
-    return (-1 if sign else 1) * int(digits) * int(10**exponent)
+def sign(value: Decimal, threshold: Decimal) -> int:
+    """-1, 0 or 1 as ``value`` is below, at or above ``threshold`` (exact, any size)."""
+    if value.is_nan() or threshold.is_nan():
+        raise UndecidableError(f"not a number: {value if value.is_nan() else threshold}")
+    return (value > threshold) - (value < threshold)
 
 
 def scaled_pair(left: Decimal, right: Decimal) -> tuple[int, int]:
     """Two numbers as integers in the same order, exactly: both times one power of ten
-    that makes both whole; when either is then beyond ``±LIMIT``, 0 and their difference.
+    that makes both whole, when both then fit; else 0 and the sign of ``right - left``.
     """
-    scale = max(scale_of(left), scale_of(right))
-    a, b = _whole(left, scale), _whole(right, scale)
-    if abs(a) < LIMIT and abs(b) < LIMIT:
-        return a, b
-    return 0, _clamp(b - a)
-
-
-def threshold(value: Decimal | int) -> tuple[int, int]:
-    """A constant for ordered comparisons: its scale and the exact scaled integer."""
-    scale = scale_of(value)
-    return scale, _whole(value, scale)
+    if left.is_finite() and right.is_finite():
+        scale = max(scale_of(left), scale_of(right))
+        if scale <= _MAX_SCALE:
+            a, b = _whole(left, scale), _whole(right, scale)
+            if a is not None and b is not None and abs(a) < LIMIT and abs(b) < LIMIT:
+                return a, b
+    return 0, sign(right, left)

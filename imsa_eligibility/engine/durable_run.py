@@ -7,6 +7,13 @@ the adapter runs its action (which may assert more facts), and
 threads, no timers. Two strata: first the scopes, values and control links (the engine
 derives the control chain and the verdicts), then, once that fixpoint is reached, the
 "closed" fact that lets the engine mark non-members, and the aggregates' bounds.
+
+Facts are asserted one at a time, each answer checked: a batch (``assert_facts``) reports
+only its last refusal and silently drops every fact after one it cannot parse. durable_rules
+knows a fact by a 32-bit hash of its (content-derived) id, so two different facts can
+collide; the second is then refused as a repeat (code 2). The adapter never asserts a fact
+twice, so a refusal of a fact it has not asserted before is such a collision, and the fact
+is asserted again with a salt field (``w``, read by no rule) that changes its id.
 """
 
 from __future__ import annotations
@@ -18,11 +25,13 @@ from typing import Any
 from ..errors import EngineError, UndecidableError
 from ..vocabulary import Verdict
 from . import durable_encode as enc
-from .durable_compile import Program, Spec
+from .durable_compile import DIGIT, Program, Spec
 from .facts import FactBase
 from .semantics import lookup
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: Salted retries of a fact refused for an id collision (each fails with odds of ~1e-5).
+_SALTS = 8
 _VERDICT: dict[int | None, Verdict] = {
     1: Verdict.TRIGGERED,
     0: Verdict.CLEAR,
@@ -60,8 +69,10 @@ def encode(spec: Spec, scope: Any) -> dict[str, Any] | None:
         right = enc.element_token(other) if tag == "el2" else None
         return {"a": enc.element_token(value), "b": right}
     if tag == "num":
-        low, high = enc.scaled(enc.numeric(value), spec[2], spec[3])
-        return {"a": low, "b": high}
+        return dict(zip("ab", enc.scaled(enc.numeric(value), spec[2]), strict=True))
+    if tag == "cmp":
+        relation = enc.sign(enc.numeric(value), spec[2])
+        return {"a": relation, "b": relation}
     if tag == "num2":
         left, right_number = enc.scaled_pair(enc.numeric(value), enc.numeric(other))
         return {"a": left, "b": right_number}
@@ -73,7 +84,7 @@ def encode(spec: Spec, scope: Any) -> dict[str, Any] | None:
 
 
 class Evaluation:
-    """The facts, actions and verdicts of one ``decide`` call."""
+    """The facts, actions and verdicts of one ``decide`` call on one program."""
 
     def __init__(
         self, engine: Any, handle: int, program: Program, facts: FactBase, sid: str
@@ -84,12 +95,14 @@ class Evaluation:
         self.state: int | None = None
         self.pending: list[str] = []
         self.seen: set[str] = set()
+        self.asserted: set[str] = set()
         self.meta: dict[int, tuple[int, int]] = {}
         self.scopes: list[tuple[int, int, Any]] = []
         self.verdicts: dict[tuple[int, int], int] = {}
         self.members: set[int] = set()
         self.related: list[Any] = list(facts.data.get("related_organisations") or [])
         self.actions = 0
+        self.salted = 0
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -110,32 +123,39 @@ class Evaluation:
             self.pending.append(text)
 
     def flush(self) -> None:
+        """Assert the queued facts, one by one (see the module's docstring)."""
         pending, self.pending = self.pending, []
-        if len(pending) > 1:
-            code, state = self.engine.assert_facts(self.handle, "[" + ",".join(pending) + "]")
-        elif pending:
-            code, state = self.engine.assert_fact(self.handle, pending[0])
-        else:
-            return
-        if code not in (0, 1):  # 1: no rule looks at this fact, which is fine
-            raise EngineError(f"durable_rules refused a fact (code {code})")
-        self.state = state
+        assert_fact, handle, asserted = self.engine.assert_fact, self.handle, self.asserted
+        for text in pending:
+            code, state = assert_fact(handle, text)
+            if code == 2 and text not in asserted:  # another fact's id hash: salt this one
+                for salt in range(1, _SALTS + 1):
+                    code, state = assert_fact(handle, f'{text[:-1]},"w":{salt}}}')
+                    if code != 2:
+                        self.salted += 1
+                        break
+            if code not in (0, 1):  # 1: no rule looks at this fact, which is fine
+                raise EngineError(f"durable_rules refused a fact (code {code})")
+            asserted.add(text)
+            self.state = state
 
     def scope(self, kind: int, value: Any, parent: int, index: int) -> int:
         """Assert the facts of one scope instance and, recursively, of its list items."""
         ident = len(self.meta)
         self.meta[ident] = (parent, index)
         self.scopes.append((kind, ident, value))
-        spec = self.program.kinds[kind]
-        if spec.base:
-            self.push({"t": "s", "k": kind, "p": ident})
+        kinds = self.program.kinds
+        spec = kinds[kind]
+        for group in range(spec.bases):
+            self.push({"t": "s", "k": kind, "q": group, "p": ident})
         for fid, value_spec in spec.specs:
             fields = encode(value_spec, value)
             if fields is not None:
                 self.push(
                     {
                         "t": "x",
-                        "f": fid,
+                        "g": fid // DIGIT,
+                        "f": fid % DIGIT,
                         "p": ident,
                         **{k: v for k, v in fields.items() if v is not None},
                     }
@@ -144,7 +164,8 @@ class Evaluation:
             items = lookup(value, collection)
             if items is not None:
                 listed = _listed(items)
-                self.push({"t": "L", "c": child, "p": ident, "n": len(listed)})
+                for group in range(kinds[child].lists):
+                    self.push({"t": "L", "c": child, "q": group, "p": ident, "n": len(listed)})
                 for position, item in enumerate(listed):
                     self.scope(child, item, ident, position)
         return ident
@@ -164,7 +185,8 @@ class Evaluation:
             self.push(fact)
             for controller in _listed(item.get("controlled_by") or []):
                 self.push({"t": "cb", "d": index, "c": enc.element_token(controller)})
-        self.push({"t": "g", "r": len(self.related)})
+        for group in range(self.program.chain_groups):
+            self.push({"t": "g", "q": group, "r": len(self.related)})
 
     def verdict(self, node: int, scope: int, value: int) -> None:
         known = self.verdicts.setdefault((node, scope), value)
@@ -173,9 +195,12 @@ class Evaluation:
         parent, index = self.meta[scope]
         # The hottest fact: written directly, exactly as _dumps would write it.
         self.push_text(
-            f'{{"t":"v","n":{int(node)},"p":{int(scope)},"pp":{int(parent)},"i":{int(index)},'
-            f'"v":{int(value)},"sid":{self.sid_json}}}'
+            f'{{"t":"v","h":{int(node) // DIGIT},"n":{int(node) % DIGIT},"p":{int(scope)},'
+            f'"pp":{int(parent)},"i":{int(index)},"v":{int(value)},"sid":{self.sid_json}}}'
         )
+
+    def prefix(self, node: int, scope: int, count: int) -> None:
+        self.push({"t": "z", "h": node // DIGIT, "n": node % DIGIT, "p": scope, "k": count})
 
     # -- actions -------------------------------------------------------------------------
 
@@ -188,19 +213,23 @@ class Evaluation:
         if op == "emit":
             _, node, value, alias, where = action
             self.verdict(node, 0 if where == "root" else match[alias][where], value)
+        elif op == "relay":
+            _, node, alias = action
+            self.verdict(node, match[alias]["p"], match[alias]["v"])
         elif op == "copy":
             _, node, scope_alias, value_alias, negated = action
             self.verdict(node, match[scope_alias]["p"], match[value_alias]["v"] ^ negated)
         elif op == "zstart":
-            scope = 0 if action[2] is None else match[action[2]]["p"]
-            self.push({"t": "z", "n": action[1], "p": scope, "k": 0})
+            self.prefix(action[1], 0 if action[2] is None else match[action[2]]["p"], 0)
         elif op == "zstep":
             prefix = match[action[2]]
-            self.push({"t": "z", "n": action[1], "p": prefix["p"], "k": prefix["k"] + 1})
+            self.prefix(action[1], prefix["p"], prefix["k"] + 1)
         elif op == "member":
             self.member(match[action[1]]["i"])
         elif op == "outside":
-            self.push({"t": "nm", "i": match[action[1]]["i"]})
+            index = match[action[1]]["i"]
+            for group in range(self.program.chain_groups):
+                self.push({"t": "nm", "q": group, "i": index})
         elif op != "noop":
             raise EngineError(f"internal: unknown action {op}")
 
@@ -237,14 +266,18 @@ class Evaluation:
     def aggregates(self) -> None:
         """The derived sums' bounds, as the facts give them (derived once per profile)."""
         for kind, ident, _value in self.scopes:
-            for fid, node, offset in self.program.kinds[kind].aggregates:
+            for fid, node, plain in self.program.kinds[kind].aggregates:
                 derived = self.facts.sum(node)
                 total, complete = derived.total, derived.complete
-                low, high = enc.scaled(total, enc.scale_of(node.threshold), offset)
+                if plain:
+                    low, high = enc.scaled(total, enc.scale_of(node.threshold))
+                else:
+                    low = high = enc.sign(total, node.threshold)
                 self.push(
                     {
                         "t": "x",
-                        "f": fid,
+                        "g": fid // DIGIT,
+                        "f": fid % DIGIT,
                         "p": ident,
                         "a": low,
                         "b": high,

@@ -7,27 +7,29 @@ errors: a person fixing a file sees everything wrong with it at once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import Problem
 from ..source import Document, PathKey, as_written
-from ..suggest import closest
-from .model import SLUG_PATTERN
+from ..suggest import closest, difference, meant
+from .model import MAX_TEXT, SLUG_PATTERN, UNSAFE_TEXT
 
+# ASCII digits only: ``\d`` would also take fullwidth, Arabic-Indic and other digits.
 REGISTER_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
     "companies_house": (
-        re.compile(r"(\d{8}|(SC|NI|OC|SO|NC|FC)\d{6}|R\d{7})"),
+        re.compile(r"([0-9]{8}|(SC|NI|OC|SO|NC|FC)[0-9]{6}|R[0-9]{7})"),
         "8 digits (06543210), or SC, NI, OC, SO, NC or FC and 6 digits (SC123456), or R and 7 "
         "digits",
     ),
-    "oscr": (re.compile(r"SC0\d{5}"), "SC0 and 5 digits, such as SC045326"),
+    "oscr": (re.compile(r"SC0[0-9]{5}"), "SC0 and 5 digits, such as SC045326"),
     "charity_commission_england_wales": (
-        re.compile(r"\d{6,7}(-\d+)?"),
+        re.compile(r"[0-9]{6,7}(-[0-9]+)?"),
         "6 or 7 digits, such as 1123456, with -1 etc. for a linked charity",
     ),
     "charity_commission_northern_ireland": (
-        re.compile(r"NIC1\d{5}"),
+        re.compile(r"NIC1[0-9]{5}"),
         "NIC1 and 5 digits, such as NIC104567",
     ),
 }
@@ -123,7 +125,7 @@ def _controlled_by(doc: Document, related: list[tuple[int, dict[str, Any]]]) -> 
 def _controller_hint(ref: str, ids: set[str]) -> str:
     guess = closest(ref, ids)
     if guess is not None:
-        return f"did you mean '{guess}'?"
+        return meant(ref, guess)
     add = f"add '{ref}' to related_organisations (with relations such as [parent])"
     if not ids:
         return add
@@ -183,15 +185,36 @@ def _registration(doc: Document, path: PathKey, reg: dict[str, Any]) -> list[Pro
     register, number = reg.get("register"), as_written(reg.get("number"))
     if not isinstance(register, str) or register not in REGISTER_FORMATS:
         return []
-    if not isinstance(number, str):
-        return []
+    if not isinstance(number, str) or _unreadable(number):
+        return []  # blank, too long or with control characters: the model says so, once
     pattern, form = REGISTER_FORMATS[register]
     if pattern.fullmatch(number):
         return []
+    shown = number if len(number) <= 60 else number[:60] + "..."
     return [
         doc.problem(
             (*path, "number"),
-            f"'{number}' is not a valid {register} number",
-            f"write it as {form}",
+            f"'{shown}' is not a valid {register} number",
+            _register_hint(number, pattern, form),
         )
     ]
+
+
+def _unreadable(text: str) -> bool:
+    return not text.strip() or len(text) > MAX_TEXT or UNSAFE_TEXT.search(text) is not None
+
+
+def _register_hint(number: str, pattern: re.Pattern[str], form: str) -> str:
+    """Write it in the register's form; or, when the number is there in other dress
+    (fullwidth digits, spaces, lower-case letters), write that number plainly."""
+    plain = unicodedata.normalize("NFKC", number)
+    plain = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in plain)
+    plain = re.sub(r"[\s\u200b-\u200d\u2060\ufeff]+", "", plain).upper()
+    if plain == number or not pattern.fullmatch(plain):
+        return f"write it as {form}"
+    if not number.isascii():
+        why = difference(number, plain) or f"'{number}' has non-ASCII characters"
+        return f"write it in plain ASCII characters: {plain} ({why})"
+    if plain != number.upper():
+        return f"write it without spaces: {plain}"
+    return f"write the letters in capitals: {plain}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -20,8 +21,16 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from ..errors import DocumentError, Problem, ProfileError
-from ..source import Document, PathKey, as_written, parse_text, read_document
-from ..suggest import closest, did_you_mean
+from ..source import (
+    Document,
+    PathKey,
+    Syntax,
+    as_written,
+    parse_text,
+    plain_value,
+    read_document,
+)
+from ..suggest import closest, did_you_mean, difference, meant, skeleton
 from .checks import check_document
 from .model import Profile
 
@@ -53,10 +62,13 @@ def load_profile(path: Path, *, display: str | None = None) -> LoadedProfile:
     return validate_document(doc)
 
 
-def load_profile_text(name: str, raw: bytes) -> LoadedProfile:
-    """Validate profile bytes that did not come from a file (tests, other tools)."""
+def load_profile_text(name: str, raw: bytes, *, syntax: Syntax | None = None) -> LoadedProfile:
+    """Validate profile bytes that did not come from a file (standard input, tests, tools).
+
+    ``syntax`` (``"yaml"`` or ``"json"``) defaults from ``name``: JSON for ``.json``.
+    """
     try:
-        doc = parse_text(name, raw)
+        doc = parse_text(name, raw, syntax=syntax)
     except DocumentError as exc:
         raise ProfileError(exc.problems) from None
     return validate_document(doc)
@@ -192,25 +204,25 @@ def _problems(doc: Document, errors: list[ErrorDetails]) -> list[Problem]:
     misspelling, and not also as the required field that is then missing."""
     located = [(_loc(err, doc.data), err) for err in errors]
     missing = {loc for loc, err in located if err["type"] == "missing"}
-    meant: dict[PathKey, str] = {}  # the misspelt field -> the required field it stands for
+    guesses: dict[PathKey, str] = {}  # the misspelt field -> the required field it stands for
     for loc, err in located:
         if err["type"] == "extra_forbidden":
             model = _model_at(loc[:-1])
             guess = closest(str(loc[-1]), list(model.model_fields) if model else [])
             if guess is not None and (*loc[:-1], guess) in missing:
-                meant[loc] = guess
+                guesses[loc] = guess
     out = []
     for loc, err in located:
         if err["type"] == "missing" and any(
-            (*typo[:-1], guess) == loc for typo, guess in meant.items()
+            (*typo[:-1], guess) == loc for typo, guess in guesses.items()
         ):
             continue
-        if loc in meant and err["type"] == "extra_forbidden":
+        if loc in guesses and err["type"] == "extra_forbidden":
             out.append(
                 doc.problem(
                     loc,
                     f"unknown field '{loc[-1]}'",
-                    f"did you mean '{meant[loc]}'? (a required field)",
+                    meant(str(loc[-1]), guesses[loc], note=" (a required field)"),
                     key=True,
                 )
             )
@@ -239,27 +251,22 @@ def _problem(doc: Document, loc: PathKey, err: ErrorDetails) -> Problem:
             f"add '{loc[-1]}:' here with {_described(loc)} (see profiles/TEMPLATE.yaml)",
             key=True,
         )
+    mismatch = _type_mismatch(doc, loc, value)
+    if mismatch is not None:
+        return mismatch
     if loc == ("schema_version",):
-        return doc.problem(
-            loc,
-            f"unsupported schema_version {_shown(value)}",
-            "write 'schema_version: 1' (a plain 1, without quotes): this version of the "
-            "tool reads schema_version 1",
-        )
+        return _schema_version(doc, loc, value)
+    if kind in _TEXT_ERRORS and _kind(loc) == "text":
+        return _text_problem(doc, loc, err)
     if kind == "enum":
         allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
         return doc.problem(
             loc,
-            f"'{value}' is not an allowed value for {field}",
+            f"{_shown(value)} is not an allowed value for {field}",
             did_you_mean(str(value), allowed, noun="value"),
         )
     if kind == "string_pattern_mismatch":
-        return doc.problem(
-            loc,
-            f"'{value}' is not a valid id",
-            "use 2 to 63 lower-case letters, digits and hyphens, starting with a "
-            f"letter or digit, such as '{_slug(value)}'",
-        )
+        return _bad_id(doc, loc, value)
     if kind == "too_short" and loc[-1:] == ("nations",):
         return doc.problem(
             loc,
@@ -302,6 +309,160 @@ def _problem(doc: Document, loc: PathKey, err: ErrorDetails) -> Problem:
     return doc.problem(loc, message, _write(loc, value))
 
 
+# What each kind of field takes, in the words of a message, and the sorts of value it takes.
+_EXPECTED: dict[str, tuple[str, set[str]]] = {
+    "int": ("a whole number", {"whole number"}),
+    "share": ("a number from 0 to 1", {"whole number", "decimal"}),
+    "bool": ("true or false", {"true or false"}),
+    "literal": ("the number 1", {"whole number"}),
+    "text": ("text", {"text", "whole number", "decimal"}),
+    "enum": ("one of the allowed words", {"text"}),
+}
+
+
+def _sort(value: object) -> str:
+    """The sort of a single value read from a file, in the words of a message."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "whole number"
+    if isinstance(value, float | Decimal):
+        return "decimal"
+    if isinstance(value, str):
+        return "text"
+    return "" if value is None else "list or mapping"
+
+
+def _as_sort(value: object) -> str:
+    """``the text '2'``, ``the decimal 410000``: a value and its sort."""
+    sort = _sort(value)
+    if sort == "true or false":
+        return "true" if value else "false"
+    if sort == "whole number":
+        return f"the whole number {_shown(value)}"
+    return f"the {sort} {_shown(value)}"
+
+
+def _canonical(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(as_written(value))
+
+
+def _type_mismatch(doc: Document, loc: PathKey, value: object) -> Problem | None:
+    """A value of the wrong sort because of its tag (``!!str 2``, ``!!float 410000``) or its
+    quotes (``"2"``, ``'true'``): said so, with the value as it should be written."""
+    expected = _EXPECTED.get(_kind(loc))
+    sort = _sort(value)
+    if expected is None or sort in ("", "list or mapping") or sort in expected[1]:
+        return None
+    what, sorts = expected
+    field = _field(loc)
+    tagged = doc.tags.get(loc)
+    text = tagged[1] if tagged is not None else value
+    if not isinstance(text, str):
+        return None
+    try:
+        plain = plain_value(text)
+    except ValueError:
+        return None
+    if _sort(plain) not in sorts:
+        return None
+    written = _canonical(plain)
+    if tagged is not None:
+        tag = tagged[0]
+        made = "text" if sort == "text" else f"a {sort}" if sort != "true or false" else sort
+        return doc.problem(
+            loc,
+            f"expected {what}, not {_as_sort(value)}: the tag '{tag}' makes it {made}",
+            f"delete the tag '{tag}' (and any quotes): {field}: {written}",
+        )
+    return doc.problem(
+        loc,
+        f"expected {what}, not {_as_sort(value)}: the quotes make it text",
+        f"write it without quotes: {field}: {written}",
+    )
+
+
+def _schema_version(doc: Document, loc: PathKey, value: object) -> Problem:
+    hint = "write 'schema_version: 1': this version of the tool reads schema_version 1"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return doc.problem(loc, f"unsupported schema_version {_shown(value)}", hint)
+    if isinstance(value, float) and value == 1:
+        return doc.problem(
+            loc, f"schema_version must be the whole number 1, not {_shown(value)}", hint
+        )
+    if value is None:
+        return doc.problem(loc, "schema_version has no value", hint)
+    return doc.problem(loc, f"schema_version must be the number 1, not {_as_sort(value)}", hint)
+
+
+_TEXT_ERRORS = ("text_blank", "text_control", "string_too_long", "too_long")
+
+
+def _text_problem(doc: Document, loc: PathKey, err: ErrorDetails) -> Problem:
+    """A name or other text that is blank, too long, or holds a control character."""
+    kind, value, ctx = err["type"], str(err.get("input")), err.get("ctx", {})
+    field = _field(loc)
+    if kind == "text_blank":
+        return doc.problem(loc, f"{field} is blank (it shows nothing)", _write(loc, ""))
+    if kind in ("string_too_long", "too_long"):
+        limit = ctx.get("max_length")
+        return doc.problem(
+            loc,
+            f"{field} is {len(value):,} characters long; the limit is {limit}",
+            f"write only the {field} itself, in at most {limit} characters",
+        )
+    char, index = str(ctx.get("char", "?")), int(ctx.get("index", 0))
+    at = f"(character {index + 1} of {len(value)})"
+    if char == "\t":
+        return doc.problem(loc, f"{field} holds a tab {at}", "write a space instead of the tab")
+    if char in "\n\r\x0b\x0c\x85\u2028\u2029":
+        return doc.problem(
+            loc,
+            f"{field} holds a line break {at}",
+            f"write the {field} on one line, after '{field}:' (in YAML without '|' or '>', "
+            "which keep line breaks)",
+        )
+    name = unicodedata.name(char, "a control character")
+    if char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        return doc.problem(
+            loc,
+            f"{field} holds an invisible direction control, U+{ord(char):04X} {name} {at}, "
+            "which can make it display in another order than it is stored",
+            "delete it: write the text in the order it is read",
+        )
+    control = _CONTROLS.get(char, "")
+    return doc.problem(
+        loc,
+        f"{field} holds a control character, U+{ord(char):04X}{control} {at}",
+        "delete it: it is invisible in most editors, and usually comes from pasting text "
+        "copied from another program",
+    )
+
+
+_CONTROLS = {
+    "\x00": " NULL",
+    "\x07": " BELL",
+    "\x08": " BACKSPACE",
+    "\x1b": " ESCAPE",
+    "\x7f": " DELETE",
+}
+
+
+def _bad_id(doc: Document, loc: PathKey, value: object) -> Problem:
+    text = str(value)
+    suggestion = _slug(value)
+    hint = (
+        "use 2 to 63 lower-case letters, digits and hyphens, starting with a letter or "
+        f"digit, such as '{suggestion}'"
+    )
+    why = difference(text, suggestion) if not text.isascii() else ""
+    return doc.problem(
+        loc, f"{_shown(value)} is not a valid id", f"{hint} ({why})" if why else hint
+    )
+
+
 def _write(loc: PathKey, value: object) -> str:
     """What to write at ``loc`` instead of ``value``: the hint of a wrong-type error."""
     kind = _kind(loc)
@@ -317,9 +478,11 @@ def _write(loc: PathKey, value: object) -> str:
     raw = as_written(value)
     if kind == "int":
         example = "250000" if field.endswith("_gbp") else "2"
-        digits = re.sub(r"[£,\s]", "", value) if isinstance(value, str) else ""
-        if digits.isdigit():  # "£500,000": the number is there, in the wrong dress
+        digits = re.sub(r"[£,_\s]", "", value) if isinstance(value, str) else ""
+        if digits.isdecimal():  # "£500,000", "1_000", "５００": the number in the wrong dress
             return f"write it as a plain number: {field}: {int(digits)}"
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return f"write it as a whole number: {field}: {int(value)}"
         return f"write a whole number without quotes, commas or a £ sign, such as {example}"
     if kind == "share":
         return (
@@ -354,14 +517,17 @@ def _described(loc: PathKey) -> str:
 
 
 def _slug(value: object) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")[:63].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", skeleton(str(value)).lower()).strip("-")[:63].strip("-")
     return slug if len(slug) >= 2 else "northshire-trust"
 
 
 def _shown(value: object) -> str:
+    """A value as a message shows it: text quoted, and cut short if long."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(as_written(value)) if not isinstance(value, str) else repr(value)
+    if not isinstance(value, str):
+        return str(as_written(value))
+    return repr(value if len(value) <= 60 else value[:60] + "...")
 
 
 def _field(loc: PathKey) -> str:

@@ -7,11 +7,14 @@ fact as compliant. An empty list is known-empty. Unknown keys are errors. Cross-
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import warnings
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,6 +23,7 @@ from pydantic import (
     StrictBool,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from ..source import SourceFloat, SourceInt
 from .enums import (
@@ -36,6 +40,19 @@ from .enums import (
 )
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+MAX_TEXT = 300
+"""The most characters a name or other text may have: a name is a line, not a paragraph."""
+# What a name must not hold: C0 controls (tab and line breaks included), DEL, C1 controls,
+# the bidirectional marks, embeddings, overrides and isolates (which make text display in
+# another order than it is stored), line and paragraph separators, and lone surrogates.
+UNSAFE_TEXT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+# The same in the published schema, for editors (which cannot tell format characters).
+TEXT_PATTERN = (
+    "^(?=.*\\S)[^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029"
+    "\\u202a-\\u202e\\u2066-\\u2069]*$"
+)
 
 
 def _text(value: object) -> object:
@@ -45,6 +62,20 @@ def _text(value: object) -> object:
         return value.raw
     if isinstance(value, int | float):
         return str(value)
+    return value
+
+
+def _plain_text(value: str) -> str:
+    """A name or other text must show something, and hold no control character."""
+    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in value):
+        raise PydanticCustomError("text_blank", "the text is blank")
+    found = UNSAFE_TEXT.search(value)
+    if found is not None:
+        raise PydanticCustomError(
+            "text_control",
+            "the text holds a control character",
+            {"char": found.group(0), "index": found.start()},
+        )
     return value
 
 
@@ -64,7 +95,12 @@ def _whole(value: object) -> object:
     return int(value)
 
 
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Text = Annotated[
+    str,
+    BeforeValidator(_text),
+    Field(min_length=1, max_length=MAX_TEXT, json_schema_extra={"pattern": TEXT_PATTERN}),
+    AfterValidator(_plain_text),
+]
 Slug = Annotated[
     str,
     BeforeValidator(_text),

@@ -193,8 +193,12 @@ def test_numbers_compare_exactly() -> None:
 # --- the control chain ----------------------------------------------------------------------
 
 
-def org(ident: str, relations: list[str] | None = None, controlled_by: list[str] | None = None,
-        functions: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+def org(
+    ident: str,
+    relations: list[str] | None = None,
+    controlled_by: list[str] | None = None,
+    functions: list[str] | None = None,
+) -> dict[str, Any]:
     return {
         "id": ident,
         "name": ident.upper(),
@@ -293,8 +297,9 @@ def test_a_chain_condition_ranges_over_the_chain_with_its_paths() -> None:
 POLICING = Leaf(("functions",), "has_any", ("policing",))
 
 
-def share_sum(op: CompareOp, threshold: str, over: tuple[str, ...] = ("related_organisations",)
-              ) -> Aggregate:  # fmt: skip
+def share_sum(
+    op: CompareOp, threshold: str, over: tuple[str, ...] = ("related_organisations",)
+) -> Aggregate:
     return Aggregate("police_share", "income_share", over, POLICING, op, Decimal(threshold))
 
 
@@ -330,7 +335,10 @@ def test_an_unknown_term_makes_the_sum_a_lower_bound() -> None:
     derived = facts(data).sum(share_sum("ge", "0.5"))
     assert (derived.total, derived.complete) == (Decimal("0.25"), False)
     assert [t.verdict for t in derived.terms] == [T, T, U]
-    settle = (("related_organisations", 1, "income_share"), ("related_organisations", 2, "functions"))
+    settle = (
+        ("related_organisations", 1, "income_share"),
+        ("related_organisations", 2, "functions"),
+    )
     for op, threshold, expected in [
         ("ge", "0.25", T),  # reached already, whatever the rest
         ("ge", "0.5", U),
@@ -363,9 +371,7 @@ def test_a_sum_over_an_unknown_list_is_unknown_unless_any_sum_decides() -> None:
     data: dict[str, Any] = {"related_organisations": None}
     over = ("related_organisations",)
     assert facts(data).sum(share_sum("ge", "0.5")).listed is False
-    assert explain(share_sum("ge", "0.5"), data) == Explanation(
-        U, (Evidence(over, None),), (over,)
-    )
+    assert explain(share_sum("ge", "0.5"), data) == Explanation(U, (Evidence(over, None),), (over,))
     assert explain(share_sum("ge", "0"), data).verdict == T  # every sum is at least 0
     assert explain(share_sum("lt", "0"), data).verdict == C
 
@@ -428,13 +434,18 @@ ITEMS = st.lists(st.fixed_dictionaries({"f": FLAG, "t": FLAG, "c": FLAG, "u": FL
 @st.composite
 def organisations(draw: st.DrawFn) -> list[dict[str, Any]]:
     """Related organisations with flags, some controlling the applicant (perhaps in a loop)."""
-    found = draw(ITEMS)
-    ids = [f"o{i}" for i in range(len(found))]
-    for ident, item in zip(ids, found, strict=True):
-        item["id"], item["name"] = ident, ident.upper()
-        item["relations"] = draw(st.sampled_from([[], ["parent"], ["funder"]]))
-        item["controlled_by"] = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
-    return found
+    flags = draw(ITEMS)
+    ids = [f"o{i}" for i in range(len(flags))]
+    return [
+        {
+            **item,
+            "id": ident,
+            "name": ident.upper(),
+            "relations": draw(st.sampled_from([[], ["parent"], ["funder"]])),
+            "controlled_by": draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)),
+        }
+        for ident, item in zip(ids, flags, strict=True)
+    ]
 
 
 @settings(max_examples=150, deadline=None)

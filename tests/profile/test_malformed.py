@@ -3,6 +3,7 @@
 Each file's header comments say what the refusal must hold: ``# expect-line: N`` (a problem
 on line N; ``# expect-column: C`` too: at column C of it), ``# expect: words`` (words in the
 messages) and ``# expect-count: N`` (exactly N problems: one mistake gives one message).
+JSON has no comments, so a ``.json`` file's header is its sidecar ``NAME.json.expect``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from imsa_eligibility.errors import ProfileError
 from imsa_eligibility.profile import load_profile
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "profiles"
-MALFORMED = sorted((DATA / "malformed").iterdir())
+SUFFIXES = (".yaml", ".yml", ".json")
+MALFORMED = sorted(p for p in (DATA / "malformed").iterdir() if p.suffix in SUFFIXES)
 # A hint says what to write, not "correct X", "check the ..." or "see the schema".
 VAGUE = re.compile(r"^(correct|check|fix|see)\b", re.I)
 
@@ -26,8 +28,12 @@ def _number(text: str, name: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _expectations(path: Path) -> Path:
+    return path.with_name(path.name + ".expect") if path.suffix == ".json" else path
+
+
 def _header(path: Path) -> tuple[int, int | None, list[str], int | None]:
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    text = _expectations(path).read_bytes().decode("utf-8", errors="replace")
     expects = re.findall(r"^# expect: (.+?)\s*$", text, re.M)
     line = _number(text, "expect-line") or 1
     return line, _number(text, "expect-column"), expects, _number(text, "expect-count")
@@ -35,6 +41,14 @@ def _header(path: Path) -> tuple[int, int | None, list[str], int | None]:
 
 def test_there_is_a_file_per_failure_mode() -> None:
     assert len(MALFORMED) >= 30
+
+
+def test_every_file_says_what_it_tests() -> None:
+    for path in MALFORMED:
+        assert _expectations(path).exists(), f"{path.name} needs {path.name}.expect"
+        assert re.search(r"^# failure: ", _expectations(path).read_text("utf-8", "replace"), re.M)
+    sidecars = sorted((DATA / "malformed").glob("*.expect"))
+    assert all(s.with_suffix("") in MALFORMED for s in sidecars), "a sidecar without its file"
 
 
 @pytest.mark.parametrize("path", MALFORMED, ids=[p.name for p in MALFORMED])
