@@ -111,8 +111,22 @@ def check(
     ] = None,
     output_format: FormatOpt = TEXT,
     output: OutputOpt = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Decide on N processes (default: every core for batches of 200 profiles "
+            "or more, else one). The report is the same whatever N.",
+            metavar="N",
+            min=1,
+        ),
+    ] = None,
 ) -> None:
-    """Decide each profile, per nation, and explain every decision."""
+    """Decide each profile, per nation, and explain every decision.
+
+    PATHs: profiles (YAML, JSON), folders, .jsonl files (a profile a line), or - (stdin).
+    """
     from .check import run_check
 
     code = run_check(
@@ -123,6 +137,7 @@ def check(
         engine=engine.value if engine else None,
         fmt=output_format.value,
         output=output,
+        jobs=jobs,
     )
     raise typer.Exit(code)
 

@@ -1,34 +1,41 @@
-"""Running ``check``: load rules, decide each profile, report, pick the exit code."""
+"""Running ``check``: load rules, decide each profile as it comes, stream the report.
+
+Decisions are written as they are made (JSON Lines straight away, JSON and text too, since
+their order is known up front), so memory stays flat however long the batch; with
+``--jobs N`` they are made on N processes and the report is byte-identical.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from imsa_eligibility.decision import Decision, evaluate
-from imsa_eligibility.engine import default_engine, durable_ready, engine_for
-from imsa_eligibility.errors import EngineError, Problem, ProfileError, RuleFileError
+from imsa_eligibility.engine import default_engine, durable_ready
+from imsa_eligibility.errors import Problem, RuleFileError
 from imsa_eligibility.profile.notes import duplicate_id_notes
+from imsa_eligibility.report.text import plain
 from imsa_eligibility.rules.load import load_ruleset
 from imsa_eligibility.vocabulary import Outcome
 
 from . import console
+from .batch import Result, Settings, count, decide_all, default_jobs, make_writer, sources
 from .exitcodes import INTERNAL, INVALID, combine
-from .inputs import expand, load
+from .inputs import expand
 
 PROGRESS_FROM = 20
 
 
-def _progress(files: list[Path]) -> Iterator[Path]:
-    if len(files) < PROGRESS_FROM or not sys.stderr.isatty():
-        yield from files
+def _progress(results: Iterator[Result], total: int) -> Iterator[Result]:
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield from results
         return
     from rich.progress import track
 
-    yield from track(files, description="Deciding", console=console.stderr, transient=True)
+    yield from track(
+        results, total=total, description="Deciding", console=console.stderr, transient=True
+    )
 
 
 def run_check(
@@ -40,6 +47,7 @@ def run_check(
     engine: str | None,
     fmt: str,
     output: Path | None,
+    jobs: int | None = None,
 ) -> int:
     """Decide every profile under ``paths``; return the batch's exit code."""
     if engine == "durable" and not durable_ready():
@@ -60,7 +68,6 @@ def run_check(
     except RuleFileError as exc:
         console.problems(exc.problems)
         return INVALID
-    runner = engine_for(engine, ruleset)
     inputs = expand(paths, output)
     files, errors = inputs.files, inputs.problems
     for skipped in inputs.skipped:
@@ -68,49 +75,51 @@ def run_check(
     if inputs.clash:
         console.problems(errors)
         return INVALID
-    decisions: list[Decision] = []
+    total = count(files)
+    settings = Settings(
+        ruleset,
+        engine,
+        tuple(nations) if nations is not None else None,
+        as_of,
+        fmt,
+        console.mark if fmt == "text" and output is None and sys.stdout.isatty() else plain,
+    )
+    workers = jobs if jobs is not None else default_jobs(total)
     codes = [INVALID] if errors else []
-    for path in _progress(files):
-        try:
-            loaded = load(path)
-        except ProfileError as exc:
-            errors += exc.problems
-            codes.append(INVALID)
-            continue
-        try:
-            decision = evaluate(loaded, ruleset, nations=nations, as_of=as_of, engine=runner)
-        except EngineError as exc:
-            console.notice(f"internal error deciding {path}: {exc}")
-            errors.append(
-                Problem(str(path), 1, 1, "", f"internal error: {exc}", "please report this")
-            )
-            codes.append(INTERNAL)
-            continue
-        decisions.append(decision)
-        codes.append(decision.outcome.exit_code)
-    errors = sorted(errors, key=lambda p: (p.file, p.line, p.column))
-    decisions = _with_duplicate_notes(decisions)
-    console.emit(fmt, decisions, errors, output)
-    _summary(decisions, errors, len(files))
+    counts: dict[Outcome, int] = {}
+    ids: list[tuple[str, str]] = []
+    writer = make_writer(settings)
+    sink = console.Sink(output, styled=settings.mark is console.mark)
+    try:
+        sink.write(writer.begin())
+        for result in _progress(decide_all(settings, sources(files), workers), total):
+            codes.append(result.code)
+            if result.outcome is None:
+                errors += result.problems
+                if result.code == INTERNAL:
+                    reason = result.problems[0].message.removeprefix("internal error: ")
+                    console.notice(f"internal error deciding {result.name}: {reason}")
+                continue
+            counts[result.outcome] = counts.get(result.outcome, 0) + 1
+            ids.append((result.name, result.organisation_id))
+            sink.write(writer.add(result.piece))
+        errors = sorted(errors, key=lambda p: (p.file, p.line, p.column))
+        sink.write(writer.end(errors))
+        sink.close()
+    except BaseException:
+        sink.abort()
+        raise
+    for file, notes in duplicate_id_notes(ids).items():
+        for note in notes:
+            console.notice(f"note: {file}: {note}")
+    _summary(counts, errors, total)
     return combine(codes)
 
 
-def _with_duplicate_notes(decisions: list[Decision]) -> list[Decision]:
-    """Each decision with a note when another profile in the batch uses its id."""
-    notes = duplicate_id_notes([(d.file, d.organisation_id) for d in decisions])
-    return [
-        dataclasses.replace(d, notes=(*d.notes, *notes[d.file])) if notes[d.file] else d
-        for d in decisions
-    ]
-
-
-def _summary(decisions: list[Decision], errors: list[Problem], total: int) -> None:
-    counts: dict[Outcome, int] = {}
-    for decision in decisions:
-        counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
+def _summary(counts: dict[Outcome, int], errors: list[Problem], total: int) -> None:
     parts = [f"{n} {outcome.label}" for outcome, n in sorted(counts.items())]
     bad = len({e.file for e in errors})
-    text = f"{len(decisions)} of {total} profiles decided" + (
+    text = f"{sum(counts.values())} of {total} profiles decided" + (
         f": {', '.join(parts)}" if parts else ""
     )
     if bad:

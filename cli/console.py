@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -45,6 +46,9 @@ _MARKED = re.compile(r"\x00(\w+)\x01(.*?)\x02", re.S)
 def _mark(text: str, style: str) -> str:
     """Wrap a styled piece in control characters that :func:`_styled` turns into style."""
     return f"\x00{style}\x01{text}\x02"
+
+
+mark = _mark  # the Mark the text report is styled with on a terminal
 
 
 def _styled(marked: str) -> Text:
@@ -95,27 +99,86 @@ def write_atomically(output: Path, data: bytes) -> None:
     The bytes go to a temporary file in the same folder, reach the disk, and then replace
     ``output`` in one rename: a run killed part-way leaves the previous file as it was.
     """
-    temporary: Path | None = None
+    sink = Sink(output)
     try:
-        descriptor, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
-        temporary = Path(name)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o666 & ~umask)
-        temporary.replace(output)
+        assert sink._handle is not None
+        sink._handle.write(data)
     except OSError as exc:
-        if temporary is not None:
+        sink.abort()
+        raise _unwritable(output, exc) from None
+    sink.close()
+
+
+class Sink:
+    """Where a streamed report goes: standard output (styled on a terminal) or a file.
+
+    A file is written to a temporary file in the same folder and renamed over ``output``
+    only by :meth:`close`, so a run that stops part-way leaves the previous file whole.
+    """
+
+    def __init__(self, output: Path | None, *, styled: bool = False) -> None:
+        self.output = output
+        self.styled = styled and output is None and sys.stdout.isatty()
+        self._console = Console(highlight=False, soft_wrap=True) if self.styled else None
+        self._temporary: Path | None = None
+        self._handle: BinaryIO | None = None
+        if output is not None:
+            try:
+                descriptor, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+            except OSError as exc:
+                raise _unwritable(output, exc) from None
+            self._temporary = Path(name)
+            self._handle = os.fdopen(descriptor, "wb")
+
+    def write(self, text: str) -> None:
+        """Add ``text`` to the report."""
+        if not text:
+            return
+        if self._console is not None:
+            self._console.print(_styled(text), end="")
+        elif self._handle is not None:
+            try:
+                self._handle.write(text.encode("utf-8"))
+            except OSError as exc:
+                self.abort()
+                raise _unwritable(self.output or Path("-"), exc) from None
+        else:
+            write(text, None)
+
+    def close(self) -> None:
+        """Finish the report: flush it, and put a file in place in one rename."""
+        if self._handle is None or self._temporary is None or self.output is None:
+            return
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            umask = os.umask(0)
+            os.umask(umask)
+            self._temporary.chmod(0o666 & ~umask)
+            self._temporary.replace(self.output)
+        except OSError as exc:
+            self.abort()
+            raise _unwritable(self.output, exc) from None
+        self._handle = None
+
+    def abort(self) -> None:
+        """Drop a report that will not be finished (the previous file stays as it was)."""
+        if self._handle is not None:
             with contextlib.suppress(OSError):
-                temporary.unlink()
-        reason = exc.strerror or str(exc)
-        raise OutputError(
-            f"cannot write {printable(str(output))}: {reason}; give --output a path in a "
-            "folder that exists and that you can write to"
-        ) from None
+                self._handle.close()
+            self._handle = None
+        if self._temporary is not None:
+            with contextlib.suppress(OSError):
+                self._temporary.unlink()
+
+
+def _unwritable(output: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    return OutputError(
+        f"cannot write {printable(str(output))}: {reason}; give --output a path in a "
+        "folder that exists and that you can write to"
+    )
 
 
 class OutputError(UsageError):

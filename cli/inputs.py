@@ -8,14 +8,15 @@ read as a profile.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imsa_eligibility.errors import Problem
+from imsa_eligibility.errors import ImsaError, Problem
 from imsa_eligibility.profile.load import LoadedProfile, load_profile, load_profile_text
 
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 STDIN = "-"  # the path that names standard input
 STDIN_NAME = "<stdin>"
 REPORT_MARK = b'"schema": "imsa-eligibility/'
@@ -68,7 +69,7 @@ def expand(paths: list[Path], output: Path | None = None) -> Inputs:
                         1,
                         1,
                         "",
-                        "the folder holds no profile (.yaml, .yml or .json) files",
+                        "the folder holds no profile (.yaml, .yml, .json or .jsonl) files",
                         "name a folder that holds profiles, or the profile files themselves",
                     )
                 )
@@ -108,6 +109,23 @@ def expand(paths: list[Path], output: Path | None = None) -> Inputs:
             )
     inputs.files = sorted(found, key=lambda p: p.as_posix())
     return inputs
+
+
+def load_record(path: Path, line: int, data: bytes) -> LoadedProfile:
+    """Load line ``line`` of the JSON Lines file ``path`` (one profile, as JSON).
+
+    The profile is named ``PATH:LINE`` in its decision; a problem in it is located at its
+    line of the file (``PATH``, ``LINE``, and the column on that line).
+    """
+    try:
+        return load_profile_text(f"{path}:{line}", data, syntax="json")
+    except ImsaError as exc:
+        raise type(exc)(
+            [
+                dataclasses.replace(problem, file=str(path), line=line + problem.line - 1)
+                for problem in exc.problems
+            ]
+        ) from None
 
 
 def load(path: Path) -> LoadedProfile:

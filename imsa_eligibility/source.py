@@ -675,12 +675,16 @@ def _json_problem(file: str, text: str, exc: json.JSONDecodeError) -> Problem:
             "[...] or a mapping {...}",
         )
     if msg.startswith("Expecting ',' delimiter"):
-        if prev.isdigit() or prev == ".":
+        glued = text[max(0, pos - 1) : pos]  # what ends right here, with no space between
+        if (glued.isdigit() or glued == ".") and (here.isalnum() or here == "."):
+            start = pos
+            while start > 0 and text[start - 1] in "0123456789.eE+-":
+                start -= 1
             return at(
                 "a number JSON does not accept",
                 "write the number as in 0.5, 12 or -3: digits only, no leading zeros, no "
                 "trailing '.', no hexadecimal",
-                len(before) - 1,
+                start,
             )
         return at(
             "a comma is missing between two items",

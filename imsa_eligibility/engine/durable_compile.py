@@ -496,7 +496,9 @@ class Compiler:
         name = "imsa_" + hashlib.sha256(text.encode()).hexdigest()[:32]
         chain_kind = self.kind_ids.get((CONTROL_CHAIN,))
         groups = max(1, -(-self.chain_quantifiers // GROUP))
-        return Program(name, text, self.actions, self.kinds, roots, self.chain, chain_kind, groups)
+        return Program(
+            name, text, self.actions, self.kinds, roots, self.chain, chain_kind, groups, self.rules
+        )
 
 
 def _compile(targets: Sequence[Target]) -> tuple[Compiler, dict[str, Ref]]:
@@ -516,6 +518,11 @@ def compile_program(targets: Sequence[Target]) -> Program:
     return compiler.program(roots)
 
 
+_Chunked = tuple[tuple["Target", ...], list[Program], list["LimitProblem"]]
+_CACHE: dict[tuple[tuple[str, int], ...], _Chunked] = {}
+_CACHED = 4
+
+
 def compile_chunks(
     targets: Sequence[Target], refuse: Callable[[LimitProblem], None] | None = None
 ) -> list[Program]:
@@ -524,9 +531,32 @@ def compile_chunks(
     A program that breaks a limit (:func:`.durable_limits.check_rules`) is cut into
     programs over fewer targets, until each fits. A single target that does not fit is
     passed to ``refuse`` (and left out), or refused with
-    :class:`~.durable_limits.DurableLimitError` when ``refuse`` is None.
+    :class:`~.durable_limits.DurableLimitError` when ``refuse`` is None. The last few
+    results are kept, so checking a rule set when it loads and preparing the engine
+    compile it once.
     """
-    from .durable_limits import MAX_RULES, DurableLimitError, LimitProblem, check_rules
+    from .durable_limits import DurableLimitError
+
+    key = tuple((t.key, id(t.node)) for t in targets)
+    found = _CACHE.get(key)
+    if found is None:
+        refused: list[LimitProblem] = []
+        # the targets are kept with the result: their nodes stay alive, and so their ids
+        found = (tuple(targets), _chunks(targets, refused.append), refused)
+        while len(_CACHE) >= _CACHED:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = found
+    _, programs, refused = found
+    if refused:
+        if refuse is None:
+            raise DurableLimitError(refused)
+        for problem in refused:
+            refuse(problem)
+    return list(programs)
+
+
+def _chunks(targets: Sequence[Target], refuse: Callable[[LimitProblem], None]) -> list[Program]:
+    from .durable_limits import MAX_RULES, LimitProblem, check_rules
 
     work = [list(targets)]
     programs: list[Program] = []
@@ -542,10 +572,7 @@ def compile_chunks(
                 programs.append(program)
                 continue
         if len(group) <= 1:
-            problem = LimitProblem(group[0].key if group else "", "; ".join(problems))
-            if refuse is None:
-                raise DurableLimitError([problem])
-            refuse(problem)
+            refuse(LimitProblem(group[0].key if group else "", "; ".join(problems)))
             continue
         parts = min(len(group), max(2, -(-size // CHUNK_RULES)))
         step = -(-len(group) // parts)

@@ -5,52 +5,53 @@ durable_rules builds a Rete network in fixed-size tables and checks some of them
 ``events.c``, ``state.c``, ``state.h``). What a ruleset must stay under, each reproduced
 in ``tests/engine/test_durable_limits.py``:
 
-- **children of one alpha node** (the distinct tests that follow one test): a hash set of
-  ``NEXT_BUCKET_LENGTH`` = 512 slots, probed linearly until an empty slot. With 512
-  children every fact reaching the node loops forever (``handleAlpha``, events.c:1749);
-  adding a 513th loops forever while the ruleset is created (``findAlpha``, rete.c:1001).
-  So at most :data:`MAX_CHILDREN` = 511;
-- **rules hanging off one alpha node** (patterns ending in the same test): a list of
-  ``BETA_LIST_LENGTH`` = 256 (``linkAlpha``, rete.c:791, ``ERR_RULE_BETA_LIMIT_EXCEEDED`` = 108 for the
-  257th); a full list is read past its end (events.c:1804), so at most 255;
-- **``$or`` branches meeting at one test** (``NEXT_LIST_LENGTH`` = 128, rete.c:813,
-  ``ERR_RULE_EXISTS_LIMIT_EXCEEDED`` = 107, read past its end when full): at most 127;
-- **rules per ruleset**: ``MAX_ACTIONS`` = 4,096 (``createTree``, rete.c:41 and 1749,
+- **tests following one test** (the children of an alpha node): a hash set of
+  ``NEXT_BUCKET_LENGTH`` = 512 slots (rules.h:47), probed linearly until an empty slot.
+  With 512 children every fact reaching the node loops forever (``handleAlpha``,
+  events.c:1749); adding a 513th loops forever while the ruleset is created
+  (``findAlpha``, rete.c:1001). So at most :data:`MAX_CHILDREN` = 511;
+- **rules ending in one test**: a list of ``BETA_LIST_LENGTH`` = 256 (rules.h:49;
+  ``linkAlpha``, rete.c:791, ``ERR_RULE_BETA_LIMIT_EXCEEDED`` = 108 for the 257th); a full
+  list is read past its end (events.c:1804), so at most 255;
+- **``$or`` branches meeting at one test**: ``NEXT_LIST_LENGTH`` = 128 (rules.h:48;
+  rete.c:813, ``ERR_RULE_EXISTS_LIMIT_EXCEEDED`` = 107; read past its end when full): at
+  most 127;
+- **rules per ruleset**: ``MAX_ACTIONS`` = 4,096 (rete.c:41; ``createTree``, rete.c:1749,
   ``ERR_RULE_LIMIT_EXCEEDED`` = 106);
-- **expressions per pattern** (``MAX_SEQUENCE_EXPRESSIONS`` = 32 in rete.h, counting each
+- **expressions per pattern**: ``MAX_SEQUENCE_EXPRESSIONS`` = 32 (rete.h:41), counting each
   ``$and``/``$or`` twice and each join once; ``ERR_EXPRESSION_LIMIT_EXCEEDED`` = 113 when
-  the count reaches 32): at most 31;
-- **patterns per rule**: a frame holds ``MAX_MESSAGE_FRAMES`` = 16 facts (state.h:23; the 17th
-  fails at run time with ``ERR_MAX_MESSAGES_IN_FRAME`` = 304, state.c:311);
-- **alpha nodes matched by one fact at once**: the walk of the alpha network keeps a stack of
-  ``MAX_STACK_SIZE`` = 64 (events.c:18 and 1735-1777; ``ERR_MAX_STACK_SIZE`` = 303 at run
-  time). Every
-  matching child is pushed at once, every join test and every ``$or`` is pushed whether it
-  matches or not; :func:`check_rules` bounds the stack of every fact statically.
+  the count reaches 32, so at most 31;
+- **patterns per rule**: a frame holds ``MAX_MESSAGE_FRAMES`` = 16 facts (state.h:23); the
+  17th fails at run time (``ERR_MAX_MESSAGES_IN_FRAME`` = 304, state.c:311);
+- **tests one fact matches at once**: the walk of the alpha network keeps a stack of
+  ``MAX_STACK_SIZE`` = 64 (events.c:18; ``ERR_MAX_STACK_SIZE`` = 303 at run time,
+  events.c:1735-1777). Every matching child is pushed at once, and every join test and
+  every ``$or`` whether it matches or not; :func:`check_rules` bounds it statically.
 
-And for facts (enforced by the adapter, :mod:`.durable_run`):
+And for facts (kept by the adapter, :mod:`.durable_run`):
 
-- at most 254 properties, counting ``sid`` and the generated ``id`` (``MAX_OBJECT_PROPERTIES``
-  = 255 in state.h:20, ``ERR_EVENT_MAX_PROPERTIES`` = 302); every fact costs about 7 KB however
-  small, since each stored fact holds room for 255 properties (``jsonObject``, state.h:79);
-- a fact is known by a 32-bit FNV-1a hash of its id (``storeMessage``, state.c:739-757; the id
-  is itself a 64-bit hash of the content unless given). Two different facts whose hashes
-  collide are refused as a repeat (``ERR_EVENT_OBSERVED`` = 2), about once in every 10,000
-  sessions of 4,000 related organisations;
-- ``assert_facts`` (a batch) returns only the last refusal, and stops silently at the first
-  fact it cannot parse, dropping the rest (``handleMessages``, events.c:1981): the adapter
-  asserts facts one by one and checks each answer;
+- at most 254 properties, ``sid`` and the generated ``id`` included
+  (``MAX_OBJECT_PROPERTIES`` = 255, state.h:20; ``ERR_EVENT_MAX_PROPERTIES`` = 302). Every
+  stored fact costs about 7 KB however small: it holds room for 255 properties
+  (``jsonObject``, state.h:79);
+- a fact is known by a 32-bit FNV-1a hash of its id (``storeMessage``, state.c:739-757;
+  the id is a 64-bit hash of the content unless given). Two different facts whose hashes
+  collide are refused as a repeat (``ERR_EVENT_OBSERVED`` = 2): n facts collide about
+  n²/2³³ times, so about every other session of a profile with 4,000 related
+  organisations (73,000 facts) meets one;
+- ``assert_facts`` (a batch) returns only its last refusal, and stops silently at the first
+  fact it cannot parse, dropping the rest (``handleMessages``, events.c:1981);
 - integers are ``long long`` (``atoll``, saturating), floats in exponent form are refused,
   strings are compared as escaped JSON and only their first 65,535 bytes (see
   :mod:`.durable_encode`);
 - at most 1,024 live sessions per ruleset (``MAX_STATE_INDEX_LENGTH``, state.c:846) and
-  131,072 rulesets per process (``MAX_HANDLES``, rules.h; rulesets are never freed).
+  131,072 rulesets per process (``MAX_HANDLES``, rules.h:56; rulesets are never freed).
 
 :func:`check_rules` simulates how ``createRuleset`` builds the network (``createAlpha``,
 ``findAlpha``, ``linkAlpha`` in rete.c) and reports every table that would overflow.
 :func:`check_limits` and :func:`limit_problems` tell, when the rules load, which rules cannot
-be decided by durable_rules at all (each compiled ruleset is split to fit; only a single
-rule too large for one ruleset is a problem).
+be decided by durable_rules at all (each compiled program is split into rulesets that fit;
+only a single rule too large for one ruleset is a problem).
 """
 
 from __future__ import annotations

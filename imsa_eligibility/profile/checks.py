@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import Problem
 from ..source import Document, PathKey, as_written
 from ..suggest import closest, difference, meant
-from .model import MAX_TEXT, SLUG_PATTERN, UNSAFE_TEXT
+from .model import SLUG_PATTERN, is_plain_text
 
 # ASCII digits only: ``\d`` would also take fullwidth, Arabic-Indic and other digits.
 REGISTER_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
@@ -185,7 +185,7 @@ def _registration(doc: Document, path: PathKey, reg: dict[str, Any]) -> list[Pro
     register, number = reg.get("register"), as_written(reg.get("number"))
     if not isinstance(register, str) or register not in REGISTER_FORMATS:
         return []
-    if not isinstance(number, str) or _unreadable(number):
+    if not isinstance(number, str) or not is_plain_text(number):
         return []  # blank, too long or with control characters: the model says so, once
     pattern, form = REGISTER_FORMATS[register]
     if pattern.fullmatch(number):
@@ -198,10 +198,6 @@ def _registration(doc: Document, path: PathKey, reg: dict[str, Any]) -> list[Pro
             _register_hint(number, pattern, form),
         )
     ]
-
-
-def _unreadable(text: str) -> bool:
-    return not text.strip() or len(text) > MAX_TEXT or UNSAFE_TEXT.search(text) is not None
 
 
 def _register_hint(number: str, pattern: re.Pattern[str], form: str) -> str:

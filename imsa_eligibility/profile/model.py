@@ -65,9 +65,20 @@ def _text(value: object) -> object:
     return value
 
 
+def is_blank(value: str) -> bool:
+    """Whether ``value`` shows nothing: only spaces and invisible format characters."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in value)
+
+
+def is_plain_text(value: str) -> bool:
+    """Whether ``value`` is text a name field takes (shows something, one line, no control
+    characters, at most MAX_TEXT characters)."""
+    return 0 < len(value) <= MAX_TEXT and not is_blank(value) and not UNSAFE_TEXT.search(value)
+
+
 def _plain_text(value: str) -> str:
     """A name or other text must show something, and hold no control character."""
-    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in value):
+    if is_blank(value):
         raise PydanticCustomError("text_blank", "the text is blank")
     found = UNSAFE_TEXT.search(value)
     if found is not None:

@@ -1,9 +1,10 @@
-"""The JSON and JSON Lines reports (contract ``imsa-eligibility/report/v1``)."""
+"""Decisions and errors as the JSON report's objects (contract ``imsa-eligibility/report/v1``).
+
+The documents themselves are written by :mod:`.stream` (``JsonWriter``, ``JsonLinesWriter``).
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from typing import Any
 
 from ..decision import Decision, EvidenceItem, Finding
@@ -80,20 +81,3 @@ def decision_json(decision: Decision) -> dict[str, Any]:
 def error_json(problem: Problem) -> dict[str, Any]:
     """An error as the report contract's object."""
     return problem.to_json()
-
-
-def render_json(decisions: Sequence[Decision], errors: Sequence[Problem]) -> str:
-    """The whole report as one JSON document."""
-    body = {
-        "schema": SCHEMA,
-        "decisions": [decision_json(d) for d in decisions],
-        "errors": [error_json(e) for e in errors],
-    }
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-
-
-def render_jsonl(decisions: Sequence[Decision], errors: Sequence[Problem]) -> str:
-    """One decision a line, then one ``{"error": ...}`` line per error."""
-    lines = [json.dumps(decision_json(d), ensure_ascii=False) for d in decisions]
-    lines += [json.dumps({"error": error_json(e)}, ensure_ascii=False) for e in errors]
-    return "".join(line + "\n" for line in lines)

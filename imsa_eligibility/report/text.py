@@ -37,7 +37,8 @@ _TAG = {
 }
 
 
-def _plain(text: str, _style: str) -> str:
+def plain(text: str, _style: str) -> str:
+    """No styling: the words as they are."""
     return text
 
 
@@ -142,7 +143,7 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def render_decision(decision: Decision, mark: Mark = _plain) -> str:
+def render_decision(decision: Decision, mark: Mark = plain) -> str:
     """One decision as an assessor's note.
 
     Every text that came from a profile or a rule file is made printable first, so that
@@ -169,11 +170,16 @@ def render_decision(decision: Decision, mark: Mark = _plain) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_errors(errors: Sequence[Problem], mark: Mark = plain) -> str:
+    """Every error, one a line."""
+    return "\n".join(mark("error", "error") + f": {e.render()}" for e in errors) + "\n"
+
+
 def render_text(
-    decisions: Sequence[Decision], errors: Sequence[Problem], mark: Mark = _plain
+    decisions: Sequence[Decision], errors: Sequence[Problem], mark: Mark = plain
 ) -> str:
     """Every decision, then every error, for people."""
     parts = [render_decision(d, mark) for d in decisions]
     if errors:
-        parts.append("\n".join(mark("error", "error") + f": {e.render()}" for e in errors) + "\n")
+        parts.append(render_errors(errors, mark))
     return "\n".join(parts)

@@ -270,7 +270,7 @@ def test_an_engine_failure_exits_1_whatever_else_the_batch_holds(
             raise EngineError("engines disagree")
         return real(loaded, ruleset, **kwargs)
 
-    monkeypatch.setattr(cli.check, "evaluate", failing)
+    monkeypatch.setattr("imsa_eligibility.decision.evaluate", failing)
     result = run_cli(
         "check", EX + "police-force.yaml", EX + "labour-provider.yaml", *AS_OF, "-o", "jsonl"
     )

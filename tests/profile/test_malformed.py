@@ -3,7 +3,8 @@
 Each file's header comments say what the refusal must hold: ``# expect-line: N`` (a problem
 on line N; ``# expect-column: C`` too: at column C of it), ``# expect: words`` (words in the
 messages) and ``# expect-count: N`` (exactly N problems: one mistake gives one message).
-JSON has no comments, so a ``.json`` file's header is its sidecar ``NAME.json.expect``.
+JSON has no comments, so a ``.json`` file's header is its sidecar ``NAME.json.expect``; so is
+the header of a file whose bytes are not UTF-8 text (``utf16-with-bom.yaml.expect``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def _number(text: str, name: str) -> int | None:
 
 
 def _expectations(path: Path) -> Path:
-    return path.with_name(path.name + ".expect") if path.suffix == ".json" else path
+    sidecar = path.with_name(path.name + ".expect")
+    return sidecar if path.suffix == ".json" or sidecar.exists() else path
 
 
 def _header(path: Path) -> tuple[int, int | None, list[str], int | None]:

@@ -1,0 +1,142 @@
+"""Report writers that stream: each decision is written as soon as it is made.
+
+A :class:`ReportWriter` turns a batch into text piece by piece: :meth:`~ReportWriter.begin`,
+then :meth:`~ReportWriter.decision` for each decision in report order, then
+:meth:`~ReportWriter.end` with the errors. Concatenated, the pieces are exactly the whole
+report (``render``), so a batch of any size is reported in constant memory, and a batch
+decided on several processes gives the same bytes. A format that must see every decision
+before writing (a summary table first) keeps them and writes everything at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+
+from ..decision import Decision
+from ..errors import Problem
+from .jsonreport import SCHEMA, decision_json, error_json
+from .text import Mark, plain, render_decision, render_errors
+
+_INDENT = "    "  # a decision's depth inside the JSON report's "decisions" list
+
+
+class ReportWriter(ABC):
+    """Writes one report, a piece at a time.
+
+    :meth:`piece` renders one decision and depends on nothing else, so that pieces can be
+    rendered on other processes; :meth:`add` places a piece in the report (with the
+    separator between pieces) and counts it.
+    """
+
+    separator = ""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    @abstractmethod
+    def begin(self) -> str:
+        """What comes before the first decision."""
+
+    @abstractmethod
+    def piece(self, decision: Decision) -> str:
+        """One decision, rendered on its own."""
+
+    @abstractmethod
+    def end(self, errors: Sequence[Problem]) -> str:
+        """What comes after the last decision: the errors, and any closing."""
+
+    def add(self, piece: str) -> str:
+        """``piece`` as the next part of the report."""
+        self.written += 1
+        return (self.separator if self.written > 1 else "") + piece
+
+    def decision(self, decision: Decision) -> str:
+        """The next decision as the next part of the report."""
+        return self.add(self.piece(decision))
+
+
+class TextWriter(ReportWriter):
+    """The assessor's notes, one after another, then the errors."""
+
+    separator = "\n"  # a blank line between notes
+
+    def __init__(self, mark: Mark = plain) -> None:
+        super().__init__()
+        self.mark = mark
+
+    def begin(self) -> str:
+        """Nothing: the text report has no heading."""
+        return ""
+
+    def piece(self, decision: Decision) -> str:
+        """The note on one decision."""
+        return render_decision(decision, self.mark)
+
+    def end(self, errors: Sequence[Problem]) -> str:
+        """Every error, one a line."""
+        if not errors:
+            return ""
+        return ("\n" if self.written else "") + render_errors(errors, self.mark)
+
+
+class JsonWriter(ReportWriter):
+    """The JSON report, ``{"schema", "decisions", "errors"}``, written as it goes."""
+
+    separator = ","
+
+    def begin(self) -> str:
+        """The opening, up to the decisions list."""
+        return "{\n" + f'  "schema": {json.dumps(SCHEMA)},\n' + '  "decisions": ['
+
+    def piece(self, decision: Decision) -> str:
+        """One decision, indented as the whole document would indent it."""
+        text = json.dumps(decision_json(decision), indent=2, ensure_ascii=False)
+        return "\n" + "\n".join(_INDENT + line for line in text.split("\n"))
+
+    def end(self, errors: Sequence[Problem]) -> str:
+        """The close of the decisions, the errors, and the close of the document."""
+        close = "\n  ]" if self.written else "]"
+        if errors:
+            items = [
+                "\n".join(
+                    _INDENT + line
+                    for line in json.dumps(error_json(e), indent=2, ensure_ascii=False).split("\n")
+                )
+                for e in errors
+            ]
+            listed = "[\n" + ",\n".join(items) + "\n  ]"
+        else:
+            listed = "[]"
+        return close + ',\n  "errors": ' + listed + "\n}\n"
+
+
+class JsonLinesWriter(ReportWriter):
+    """One decision a line, then one ``{"error": ...}`` line per error."""
+
+    def begin(self) -> str:
+        """Nothing: every line stands alone."""
+        return ""
+
+    def piece(self, decision: Decision) -> str:
+        """The decision as one line of JSON."""
+        return json.dumps(decision_json(decision), ensure_ascii=False) + "\n"
+
+    def end(self, errors: Sequence[Problem]) -> str:
+        """Each error as its own line."""
+        return "".join(
+            json.dumps({"error": error_json(e)}, ensure_ascii=False) + "\n" for e in errors
+        )
+
+
+#: Report formats by name: the CLI's ``-o`` choices are built from this registry.
+WRITERS: Mapping[str, Callable[[], ReportWriter]] = MappingProxyType(
+    {"text": TextWriter, "json": JsonWriter, "jsonl": JsonLinesWriter}
+)
+
+
+def render(writer: ReportWriter, decisions: Iterable[Decision], errors: Sequence[Problem]) -> str:
+    """The whole report from ``writer``: its pieces, joined."""
+    return writer.begin() + "".join(writer.decision(d) for d in decisions) + writer.end(errors)
