@@ -646,6 +646,12 @@ def _json_problem(file: str, text: str, exc: json.JSONDecodeError) -> Problem:
                 'write it as JSON ({"schema_version": 1, ...}), or give the file a .yaml name '
                 "if it is YAML",
             )
+        after = text[pos + 1 : pos + 2]
+        if here in ("&", "*", "!", "|", ">", "?") or (here == "-" and after in (" ", "\n", "\r")):
+            return at(
+                f"'{here}' is YAML syntax, which a JSON file cannot hold",
+                "write the value out as JSON, or give the file a .yaml name if it is YAML",
+            )
         if msg.startswith("Expecting property name") and word:
             return at("a field name without double quotes", f'write it in double quotes: "{word}"')
         if word in ("True", "TRUE", "False", "FALSE", "None", "Null", "NULL", "nil"):

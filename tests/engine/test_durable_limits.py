@@ -14,8 +14,10 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -193,33 +195,39 @@ def test_raw_512_tests_after_one_test_hang_and_511_do_not() -> None:
     creating = _spawn("d.create_ruleset('c', json.dumps(children(513))); print('created')")
     matching = _spawn("print(session(children(512), [{'t': 'a', 'k': 3}], 'm'))")
     fine = _spawn("print(session(children(511), [{'t': 'a', 'k': 3}], 'f'))")
+    started = time.monotonic()
     assert _finish(fine, 60) == "1\n"  # the one rule for k == 3 fired
-    assert _finish(creating, 2) is None
-    assert _finish(matching, 2) is None
+    # the same work, less the endless loop, took this long: give the others twice as long
+    deadline = started + 2 * (time.monotonic() - started) + 0.5
+    assert _finish(creating, max(0.1, deadline - time.monotonic())) is None
+    assert _finish(matching, max(0.1, deadline - time.monotonic())) is None
 
 
 @needs_durable
 def test_raw_limits_checked_when_a_ruleset_is_created() -> None:
-    module = durable_module._module()
-    assert module is not None
-
-    def create(rules: dict[str, Any]) -> str:
-        try:
-            module.create_ruleset(
-                f"limit_{os.getpid()}_{len(json.dumps(rules))}", json.dumps(rules)
-            )
-        except Exception as error:
-            return str(error).rsplit(" ", 1)[-1]
-        return "ok"
-
-    assert create(betas(256)) == "ok"
-    assert create(betas(257)) == "108"  # ERR_RULE_BETA_LIMIT_EXCEEDED
-    assert create(alternatives(128)) == "ok"
-    assert create(alternatives(129)) == "107"  # ERR_RULE_EXISTS_LIMIT_EXCEEDED
-    assert create(joins(29)) == "ok"
-    assert create(joins(30)) == "113"  # ERR_EXPRESSION_LIMIT_EXCEEDED
-    assert create(many(4096)) == "ok"
-    assert create(many(4097)) == "106"  # ERR_RULE_LIMIT_EXCEEDED
+    # In a subprocess: a refused list overflows by one slot (it may write past its end).
+    out = _finish(
+        _spawn("""
+        def create(rules, name):
+            try:
+                d.create_ruleset(name, json.dumps(rules))
+            except Exception as error:
+                return str(error).rsplit(" ", 1)[-1]
+            return "ok"
+        print(create(betas(256), "b256"), create(betas(257), "b257"))
+        print(create(alternatives(128), "a128"), create(alternatives(129), "a129"))
+        print(create(joins(29), "j29"), create(joins(30), "j30"))
+        print(create(many(4096), "r4096"), create(many(4097), "r4097"))
+        """),
+        120,
+    )
+    assert out is not None
+    assert out.split("\n")[:4] == [
+        "ok 108",  # ERR_RULE_BETA_LIMIT_EXCEEDED
+        "ok 107",  # ERR_RULE_EXISTS_LIMIT_EXCEEDED
+        "ok 113",  # ERR_EXPRESSION_LIMIT_EXCEEDED
+        "ok 106",  # ERR_RULE_LIMIT_EXCEEDED
+    ]
 
 
 @needs_durable
@@ -529,8 +537,7 @@ def test_guard_huge_numbers_in_facts_sums_and_comparisons() -> None:
 def test_guard_each_fact_is_asserted_alone_and_a_collision_is_salted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    module = durable_module._module()
-    assert module is not None
+    module: Any = durable_module._module()
     refused: list[str] = []
     states: list[int] = []
 
@@ -584,7 +591,8 @@ def test_guard_a_repeat_is_still_an_error_not_salted(monkeypatch: pytest.MonkeyP
 
         def again(text: str) -> None:
             push_text(text)
-            self.pending.append(text)  # the same fact, queued twice
+            if '"t":"x"' in text:  # not the sentinel: a session where no rule fired is unsafe
+                self.pending.append(text)  # the same fact, queued twice
 
         self.push_text = again  # type: ignore[method-assign]
 
@@ -595,6 +603,7 @@ def test_guard_a_repeat_is_still_an_error_not_salted(monkeypatch: pytest.MonkeyP
         engine.decide(FACTS)
 
 
+@cache
 def _too_large() -> Node:
     return AnyOf(tuple(Leaf(org("income"), "gt", i) for i in range(MAX_RULES // 2 + 100)))
 

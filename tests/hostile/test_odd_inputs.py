@@ -52,7 +52,7 @@ people: []
 
 
 def _profile(**changes: Any) -> dict[str, Any]:
-    doc = json.loads(json.dumps(BASE))
+    doc: dict[str, Any] = json.loads(json.dumps(BASE))
     for key, value in changes.items():
         if key in ORG or key in ("registrations", "annual_income_gbp"):
             doc["organisation"][key] = value
@@ -121,7 +121,10 @@ def test_json_and_yaml_give_the_same_values_and_positions() -> None:
         ("{a: 1}", "field name without double quotes", (1, 2)),
         ("a: 1\n", "not JSON", (1, 1)),
         ("- a\n", "not JSON", (1, 1)),
-        ('{"a": &x 1, "b": *x}', "a value was expected", (1, 7)),
+        ('{"a": &x 1, "b": *x}', "'&' is YAML syntax", (1, 7)),
+        ('{"a": !!str 1}', "'!' is YAML syntax", (1, 7)),
+        ('{"a": [\n- 1]}', "'-' is YAML syntax", (2, 1)),
+        ('{"a": -x}', "number JSON does not accept", (1, 7)),
         ('{"a": True}', "'True' is not a JSON value", (1, 7)),
         ('{"a": 1 "b": 2}', "comma is missing", (1, 9)),
         ('{"a": 01}', "number JSON does not accept", (1, 7)),
