@@ -7,7 +7,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,12 +15,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from imsa_eligibility.decision import Decision
 from imsa_eligibility.errors import Problem, UsageError
 from imsa_eligibility.printable import printable
 from imsa_eligibility.vocabulary import Effect, Outcome, Verdict
-
-Renderer = Callable[[Sequence[Decision], Sequence[Problem]], str]
 
 _STYLES: dict[str, str] = {
     Outcome.ELIGIBLE: "bold green",
@@ -60,20 +57,6 @@ def _styled(marked: str) -> Text:
         last = match.end()
     out.append(marked[last:])
     return out
-
-
-def emit(
-    fmt: str, decisions: Sequence[Decision], errors: Sequence[Problem], output: Path | None
-) -> None:
-    """Write the report in format ``fmt`` to ``output`` or stdout (styled on a terminal)."""
-    from imsa_eligibility.report import FORMATS, render_text
-
-    if output is None and fmt == "text" and sys.stdout.isatty():
-        Console(highlight=False, soft_wrap=True).print(
-            _styled(render_text(decisions, errors, mark=_mark)), end=""
-        )
-        return
-    write(FORMATS[fmt](decisions, errors), output)
 
 
 def write(text: str, output: Path | None) -> None:
