@@ -65,6 +65,11 @@ def run_check(
             )
     try:
         ruleset = load_ruleset(rules)
+        if engine == "durable":
+            from imsa_eligibility.engine.durable_limits import limit_problems
+
+            if found := limit_problems(ruleset):
+                raise RuleFileError(found)
     except RuleFileError as exc:
         console.problems(exc.problems)
         return INVALID

@@ -37,6 +37,8 @@ durable_rules' network before it is created:
 - the quantifiers over one kind of list, the quantifiers over the control chain and the
   chain verdicts copied into one kind of scope are spread over groups of :data:`GROUP`,
   each group with its own facts (``q``);
+- a fact that one rule activation reads is asserted as an event, which durable_rules
+  deletes once read (:meth:`Compiler.events`, :meth:`Compiler.event_specs`);
 - a program of more rules than one ruleset takes is cut into programs over disjoint
   targets, each decided in a session of its own; only a single target too large for a
   ruleset is refused (see :func:`.durable_limits.check_limits`).
@@ -133,6 +135,8 @@ class Program:
     chain_kind: int | None
     chain_groups: int = 1
     rules: dict[str, Any] = field(default_factory=dict, repr=False)
+    event_nodes: frozenset[int] = frozenset()
+    event_specs: frozenset[int] = frozenset()
 
 
 def _p(kind: str, *conds: dict[str, Any]) -> dict[str, Any]:
@@ -186,6 +190,8 @@ class Compiler:
         self.chain = False
         self.chain_quantifiers = 0
         self.uses: dict[int, int] = {}
+        self.readers: dict[int, set[int | None]] = {}
+        self.single_specs: set[int] = set()
         self.carriers: dict[int, list[int]] = {}
         self.relays: dict[int, int] = {}
         self.rule(("noop",), {"m": _p("o")})
@@ -250,10 +256,16 @@ class Compiler:
         groups = self.spec_groups.setdefault((kind, spec), [])
         if not groups or groups[-1][1] + width > BUDGET:
             fid = self.new_fid()
-            groups.append([fid, 0])
+            groups.append([fid, 0, 0])
             self.kinds[kind].specs.append((fid, spec))
         groups[-1][1] += width
+        groups[-1][2] += 1
         return groups[-1][0]
+
+    def event_specs(self) -> frozenset[int]:
+        """The value facts one test reads (its true or its false rule): events."""
+        single = {g[0] for groups in self.spec_groups.values() for g in groups if g[2] == 1}
+        return frozenset(single | self.single_specs)
 
     def base(self, kind: int, lift: bool) -> int:
         """The group of scope facts a constant (group 0) or a copied verdict reads."""
@@ -265,22 +277,46 @@ class Compiler:
         scope.bases = max(scope.bases, group + 1)
         return group
 
-    def refer(self, ref: Ref) -> Ref:
-        """The node a new pattern reads ``ref``'s verdict from: the node itself for its
-        first :data:`FAN_IN` readers, then relays (copies) of it."""
+    def refer(self, ref: Ref, parent: int | None) -> Ref:
+        """The node a new pattern of ``parent`` reads ``ref``'s verdict from: the node
+        itself for its first :data:`FAN_IN` readers, then relays (copies) of it.
+
+        ``parent`` is the node the pattern decides, or None when one verdict fact is
+        matched by many activations (a copy into every scope of a kind).
+        """
         ident, negated = ref
         carriers = self.carriers.setdefault(ident, [ident])
         current = carriers[-1]
-        if self.uses.get(current, 0) < FAN_IN:
-            self.uses[current] = self.uses.get(current, 0) + 1
-            return current, negated
-        source = next(c for c in carriers if self.relays.get(c, 0) < RELAYS)
-        self.relays[source] = self.relays.get(source, 0) + 1
-        relay = self.new_node()
-        self.rule(("relay", relay, "m"), {"m": _p("v", *node_fields(source))})
-        carriers.append(relay)
-        self.uses[relay] = 1
-        return relay, negated
+        if self.uses.get(current, 0) >= FAN_IN:
+            source = next(c for c in carriers if self.relays.get(c, 0) < RELAYS)
+            self.relays[source] = self.relays.get(source, 0) + 1
+            self.readers.setdefault(source, set()).add(None)
+            current = self.new_node()
+            self.rule(("relay", current, "m"), {"m": _p("v", *node_fields(source))})
+            carriers.append(current)
+        self.uses[current] = self.uses.get(current, 0) + 1
+        self.readers.setdefault(current, set()).add(parent)
+        return current, negated
+
+    def events(self) -> frozenset[int]:
+        """The nodes whose verdict facts one activation reads: asserted as events.
+
+        A node read only by the rules of one parent (a junction or a quantifier) is read
+        once per verdict fact: a value is decisive or not, and the parent's rules read the
+        decisive value and the other value in different rules. durable_rules deletes an
+        event once the rule that read it has run, which keeps the session small.
+
+        No rule may join two events: when an action joining two completes, deleting the
+        second reads past the end of the action's frame (``deleteMessageFromFrame``,
+        state.c:261, counts the first one's cleared slot as still there; found with
+        valgrind). So a join reads a verdict as an event in its first pattern only, and a
+        quantifier's step reads the item's verdict as a fact (its prefix is the event).
+        """
+        return frozenset(
+            node
+            for node, readers in self.readers.items()
+            if len(readers) == 1 and None not in readers
+        )
 
     # -- nodes ---------------------------------------------------------------------------
 
@@ -337,10 +373,12 @@ class Compiler:
         decisive = 0 if every else 1
         branches = [
             {"$and": [*node_fields(n), {"v": decisive ^ neg}]}
-            for n, neg in (self.refer(r) for r in refs)
+            for n, neg in (self.refer(r, ident) for r in refs)
         ]
         self.emit_rule(ident, decisive, "m", "p", {"m": _p("v", {"$or": branches})})
         other = 1 - decisive
+        # one event per activation at most (see events): parts after the first are facts
+        reads = [self.refer(r, None if j else ident) for j, r in enumerate(refs)]
         patterns = [
             {
                 f"m{j}": _p(
@@ -350,7 +388,7 @@ class Compiler:
                     *([{"p": {"m0": "p"}}] if j else []),
                 )
             }
-            for j, (n, neg) in enumerate(self.refer(r) for r in refs)
+            for j, (n, neg) in enumerate(reads)
         ]
         self.emit_rule(ident, other, "m0", "p", *patterns)
         self.memo[key] = (ident, False)
@@ -360,7 +398,7 @@ class Compiler:
         """A root-level verdict (the control chain's) copied into every scope of ``kind``."""
         ident = self.new_node()
         group = self.base(kind, lift=True)
-        carrier, negated = self.refer(inner)
+        carrier, negated = self.refer(inner, None)
         self.rule(
             ("copy", ident, "s", "q", negated),
             {"s": _p("s", {"k": kind}, {"q": group})},
@@ -384,7 +422,7 @@ class Compiler:
             listed.lists = max(listed.lists, group + 1)
         decisive = 1 if node.kind == "some" else 0
         other = 1 - decisive
-        read, neg = self.refer(body)
+        read, neg = self.refer(body, ident)
         self.emit_rule(
             ident,
             decisive,
@@ -394,7 +432,7 @@ class Compiler:
         )
         z = {"z": _p("z", *node_fields(ident))}
         item = [{"i": {"z": "k"}}] if chain else [{"pp": {"z": "p"}}, {"i": {"z": "k"}}]
-        read, neg = self.refer(body)
+        read, neg = self.refer(body, None)  # the step's prefix fact is its one event
         self.rule(
             ("zstep", ident, "z"),
             z,
@@ -421,6 +459,7 @@ class Compiler:
         self.chain = self.chain or _uses_chain(node)
         ident = self.new_node()
         fid = self.new_fid()
+        self.single_specs.add(fid)  # at most one of its four rules matches
         plain = enc.plain_threshold(node.threshold)
         limit = 0 if plain is None else plain[1]  # else the adapter sends sum - threshold
         self.kinds[kind].aggregates.append((fid, node, plain is not None))
@@ -492,12 +531,24 @@ class Compiler:
         if self.chain:
             self.chain_rules()
         check_ruleset(self.rules)
+        event_nodes, event_specs = self.events(), self.event_specs()
+        check_events(self.rules, event_nodes, event_specs)
         text = json.dumps(self.rules, sort_keys=True, separators=(",", ":"))
         name = "imsa_" + hashlib.sha256(text.encode()).hexdigest()[:32]
         chain_kind = self.kind_ids.get((CONTROL_CHAIN,))
         groups = max(1, -(-self.chain_quantifiers // GROUP))
         return Program(
-            name, text, self.actions, self.kinds, roots, self.chain, chain_kind, groups, self.rules
+            name,
+            text,
+            self.actions,
+            self.kinds,
+            roots,
+            self.chain,
+            chain_kind,
+            groups,
+            self.rules,
+            event_nodes,
+            event_specs,
         )
 
 
@@ -694,6 +745,28 @@ def _has_all(path: Path, values: list[str]) -> Piece:
         [{"$iany": {"a": {"$i": v}}} for v in values],
         [{"$or": [{"n": 0}, *({"$iall": {"a": {"$neq": {"$i": v}}}} for v in values)]}],
     )
+
+
+def check_events(
+    rules: dict[str, Any], event_nodes: frozenset[int], event_specs: frozenset[int]
+) -> None:
+    """Refuse a rule that joins two events (see :meth:`Compiler.events`)."""
+    for name, rule in rules.items():
+        events = 0
+        for pattern in rule["all"]:
+            ((_, body),) = pattern.items()
+            conds = body.get("$and", [body])
+            fields = {k: v for c in conds for k, v in c.items() if not k.startswith("$")}
+            kind = fields.get("t")
+            if kind == "z":
+                events += 1
+            elif kind in ("v", "x"):
+                high, low = ("h", "n") if kind == "v" else ("g", "f")
+                if isinstance(fields.get(high), int) and isinstance(fields.get(low), int):
+                    ident = fields[high] * DIGIT + fields[low]
+                    events += ident in (event_nodes if kind == "v" else event_specs)
+        if events > 1:
+            raise EngineError(f"internal: rule {name} joins {events} events")
 
 
 _FORBIDDEN = {"$ne", "$mt", "$imt", "id"}

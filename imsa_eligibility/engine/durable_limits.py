@@ -33,7 +33,10 @@ And for facts (kept by the adapter, :mod:`.durable_run`):
 - at most 254 properties, ``sid`` and the generated ``id`` included
   (``MAX_OBJECT_PROPERTIES`` = 255, state.h:20; ``ERR_EVENT_MAX_PROPERTIES`` = 302). Every
   stored fact costs about 7 KB however small: it holds room for 255 properties
-  (``jsonObject``, state.h:79);
+  (``jsonObject``, state.h:79). And storing one walks a chain of the session's facts: the
+  index has ``MAX_MESSAGE_INDEX_LENGTH`` = 512 buckets (state.h:24, ``GET_FIRST`` in
+  ``storeMessage``), so n live facts cost about n²/1,024 steps. The adapter asserts the
+  facts one rule activation reads as events, which durable_rules deletes once read;
 - a fact is known by a 32-bit FNV-1a hash of its id (``storeMessage``, state.c:739-757;
   the id is a 64-bit hash of the content unless given). Two different facts whose hashes
   collide are refused as a repeat (``ERR_EVENT_OBSERVED`` = 2): n facts collide about
@@ -99,7 +102,6 @@ _OPERATORS = {
     "$iany": "iany",
 }
 _ARRAY = ("iall", "iany")
-_ARITHMETIC = ("$add", "$sub", "$mul", "$div")
 
 
 class _Alpha:
@@ -367,7 +369,7 @@ def limit_problems(ruleset: RuleSet) -> list[Problem]:
                 rule.file,
                 rule.line,
                 1,
-                rule.id,
+                "",
                 f"rule {rule.id} is too large for the durable engine ({problem.message})",
                 "split its condition into several rules, or use --engine native",
             )

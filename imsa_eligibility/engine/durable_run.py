@@ -14,6 +14,12 @@ knows a fact by a 32-bit hash of its (content-derived) id, so two different fact
 collide; the second is then refused as a repeat (code 2). The adapter never asserts a fact
 twice, so a refusal of a fact it has not asserted before is such a collision, and the fact
 is asserted again with a salt field (``w``, read by no rule) that changes its id.
+
+A fact that one rule activation reads is asserted as an *event*: durable_rules deletes an
+event once the rule that read it has run, and every stored fact costs about 7 KB and a
+longer index (:mod:`.durable_limits`). Events are the quantifiers' prefix facts, the value
+facts of one test, the aggregates' bounds and the verdicts of nodes read by one parent
+(``Compiler.events``; never two in one rule): about half the facts of a large profile.
 """
 
 from __future__ import annotations
@@ -94,6 +100,7 @@ class Evaluation:
         self.sid_json = _dumps(sid)
         self.state: int | None = None
         self.pending: list[str] = []
+        self.events: list[str] = []
         self.seen: set[str] = set()
         self.asserted: set[str] = set()
         self.meta: dict[int, tuple[int, int]] = {}
@@ -106,38 +113,45 @@ class Evaluation:
 
     # -- facts ---------------------------------------------------------------------------
 
-    def push(self, fact: dict[str, Any]) -> None:
+    def push(self, fact: dict[str, Any], event: bool = False) -> None:
         """Queue a fact unless the same fact was already asserted in this session.
 
         durable_rules refuses an identical second fact (MessageObservedException); a
         diamond or a cycle in the control chain, or two items deciding one quantifier,
-        derive the same fact again, so repeats are dropped here.
+        derive the same fact again, so repeats are dropped here. An ``event`` is a fact
+        that one rule activation reads (see ``Compiler.events``): durable_rules deletes
+        it once that rule has run.
         """
         fact["sid"] = self.sid
-        self.push_text(_dumps(fact))
+        self.push_text(_dumps(fact), event)
 
-    def push_text(self, text: str) -> None:
+    def push_text(self, text: str, event: bool = False) -> None:
         """Queue a fact already written as JSON text (see :meth:`push`)."""
         if text not in self.seen:
             self.seen.add(text)
-            self.pending.append(text)
+            (self.events if event else self.pending).append(text)
 
     def flush(self) -> None:
         """Assert the queued facts, one by one (see the module's docstring)."""
         pending, self.pending = self.pending, []
-        assert_fact, handle, asserted = self.engine.assert_fact, self.handle, self.asserted
-        for text in pending:
-            code, state = assert_fact(handle, text)
-            if code == 2 and text not in asserted:  # another fact's id hash: salt this one
-                for salt in range(1, _SALTS + 1):
-                    code, state = assert_fact(handle, f'{text[:-1]},"w":{salt}}}')
-                    if code != 2:
-                        self.salted += 1
-                        break
-            if code not in (0, 1):  # 1: no rule looks at this fact, which is fine
-                raise EngineError(f"durable_rules refused a fact (code {code})")
-            asserted.add(text)
-            self.state = state
+        events, self.events = self.events, []
+        handle, asserted = self.handle, self.asserted
+        for assert_one, texts in (
+            (self.engine.assert_fact, pending),
+            (self.engine.assert_event, events),
+        ):
+            for text in texts:
+                code, state = assert_one(handle, text)
+                if code == 2 and text not in asserted:  # another fact's id hash: salt it
+                    for salt in range(1, _SALTS + 1):
+                        code, state = assert_one(handle, f'{text[:-1]},"w":{salt}}}')
+                        if code != 2:
+                            self.salted += 1
+                            break
+                if code not in (0, 1):  # 1: no rule looks at this fact, which is fine
+                    raise EngineError(f"durable_rules refused a fact (code {code})")
+                asserted.add(text)
+                self.state = state
 
     def scope(self, kind: int, value: Any, parent: int, index: int) -> int:
         """Assert the facts of one scope instance and, recursively, of its list items."""
@@ -148,6 +162,7 @@ class Evaluation:
         spec = kinds[kind]
         for group in range(spec.bases):
             self.push({"t": "s", "k": kind, "q": group, "p": ident})
+        events = self.program.event_specs
         for fid, value_spec in spec.specs:
             fields = encode(value_spec, value)
             if fields is not None:
@@ -158,7 +173,8 @@ class Evaluation:
                         "f": fid % DIGIT,
                         "p": ident,
                         **{k: v for k, v in fields.items() if v is not None},
-                    }
+                    },
+                    fid in events,
                 )
         for collection, child in spec.children:
             items = lookup(value, collection)
@@ -196,11 +212,14 @@ class Evaluation:
         # The hottest fact: written directly, exactly as _dumps would write it.
         self.push_text(
             f'{{"t":"v","h":{int(node) // DIGIT},"n":{int(node) % DIGIT},"p":{int(scope)},'
-            f'"pp":{int(parent)},"i":{int(index)},"v":{int(value)},"sid":{self.sid_json}}}'
+            f'"pp":{int(parent)},"i":{int(index)},"v":{int(value)},"sid":{self.sid_json}}}',
+            node in self.program.event_nodes,
         )
 
     def prefix(self, node: int, scope: int, count: int) -> None:
-        self.push({"t": "z", "h": node // DIGIT, "n": node % DIGIT, "p": scope, "k": count})
+        """A quantifier's prefix fact: read once (a step, or the end), so an event."""
+        fact = {"t": "z", "h": node // DIGIT, "n": node % DIGIT, "p": scope, "k": count}
+        self.push(fact, event=True)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -260,7 +279,7 @@ class Evaluation:
                     self.engine.abandon_action(self.handle, self.state)
                     raise
                 message = self.engine.complete_and_start_action(self.handle, self.state)
-            if not self.pending:
+            if not self.pending and not self.events:
                 return
 
     def aggregates(self) -> None:
@@ -282,7 +301,8 @@ class Evaluation:
                         "a": low,
                         "b": high,
                         "c": "y" if complete else "n",
-                    }
+                    },
+                    event=True,
                 )
 
     def run(self) -> dict[str, Verdict]:
