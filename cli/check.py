@@ -73,13 +73,10 @@ def run_check(
     except RuleFileError as exc:
         console.problems(exc.problems)
         return INVALID
-    inputs = expand(paths, output)
-    files, errors = inputs.files, inputs.problems
-    for skipped in inputs.skipped:
-        console.notice(f"note: skipped {skipped}")
+    inputs = console.announce(expand(paths, output))
     if inputs.clash:
-        console.problems(errors)
         return INVALID
+    files, errors = inputs.files, inputs.problems
     total = count(files)
     settings = Settings(
         ruleset,

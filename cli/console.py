@@ -19,6 +19,8 @@ from imsa_eligibility.errors import Problem, UsageError
 from imsa_eligibility.printable import printable
 from imsa_eligibility.vocabulary import Effect, Outcome, Verdict
 
+from .inputs import Inputs
+
 _STYLES: dict[str, str] = {
     Outcome.ELIGIBLE: "bold green",
     Outcome.ELIGIBLE_WITH_CONDITIONS: "bold yellow",
@@ -171,6 +173,15 @@ class OutputError(UsageError):
 def notice(message: str) -> None:
     """A one-line notice on stderr (control characters from inputs shown, never obeyed)."""
     stderr.print(escape(printable(message)))
+
+
+def announce(inputs: Inputs) -> Inputs:
+    """Note each skipped input; when an input is also the output, say so (nothing is run)."""
+    for skipped in inputs.skipped:
+        notice(f"note: skipped {skipped}")
+    if inputs.clash:
+        problems(inputs.problems)
+    return inputs
 
 
 def problems(found: Sequence[Problem]) -> None:

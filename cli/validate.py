@@ -16,13 +16,10 @@ from .inputs import expand, load
 
 def run_validate(paths: list[Path], *, fmt: str, output: Path | None) -> int:
     """Validate every profile under ``paths``; 0 when all are valid, else 2."""
-    inputs = expand(paths, output)
-    files, errors = inputs.files, inputs.problems
-    for skipped in inputs.skipped:
-        console.notice(f"note: skipped {skipped}")
+    inputs = console.announce(expand(paths, output))
     if inputs.clash:
-        console.problems(errors)
         return INVALID
+    files, errors = inputs.files, inputs.problems
     results: list[tuple[str, bool]] = [(p.file, False) for p in errors]
     for path in files:
         try:
