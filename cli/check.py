@@ -66,7 +66,7 @@ def run_check(
     try:
         ruleset = load_ruleset(rules)
         if engine == "durable":
-            from imsa_eligibility.engine.durable_limits import limit_problems
+            from imsa_eligibility.engine.durable.limits import limit_problems
 
             if found := limit_problems(ruleset):
                 raise RuleFileError(found)

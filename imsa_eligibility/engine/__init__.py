@@ -59,11 +59,11 @@ def engine_for(name: str, ruleset: RuleSet) -> ExplainingEngine:
     """An engine of kind ``name`` prepared for every variant of ``ruleset``.
 
     For durable_rules, a rule too large for any durable ruleset is refused first, located
-    at the rule (:func:`.durable_limits.limit_problems`).
+    at the rule (:func:`.durable.limits.limit_problems`).
     """
     if name == "durable":
         from ..errors import RuleFileError
-        from .durable_limits import limit_problems
+        from .durable.limits import limit_problems
 
         if found := limit_problems(ruleset):
             raise RuleFileError(found)

@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-import imsa_eligibility.engine.durable as durable_module
-from imsa_eligibility.engine import durable_run
+import imsa_eligibility.engine.durable.session as durable_module
 from imsa_eligibility.engine.durable import DurableEngine, durable_available
-from imsa_eligibility.engine.durable_compile import (
+from imsa_eligibility.engine.durable import run as durable_run
+from imsa_eligibility.engine.durable.compile import (
     FAN_IN,
     GROUP,
     VALUES,
@@ -35,7 +35,7 @@ from imsa_eligibility.engine.durable_compile import (
     compile_program,
     node_fields,
 )
-from imsa_eligibility.engine.durable_limits import (
+from imsa_eligibility.engine.durable.limits import (
     MAX_CHILDREN,
     MAX_EXPRESSIONS,
     MAX_PATTERNS,
@@ -138,7 +138,7 @@ def test_the_simulation_predicts_each_limit(make: Any, fits: int, breaks: int) -
 
 RAW = """
 import json, sys
-from imsa_eligibility.engine.durable import _module
+from imsa_eligibility.engine.durable.session import _module
 d = _module()
 
 def session(rules, facts, name):

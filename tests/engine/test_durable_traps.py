@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-import imsa_eligibility.engine.durable as durable_module
-from imsa_eligibility.engine import durable_run
+import imsa_eligibility.engine.durable.session as durable_module
 from imsa_eligibility.engine.durable import DurableEngine, durable_available
-from imsa_eligibility.engine.durable_compile import check_ruleset
+from imsa_eligibility.engine.durable import run as durable_run
+from imsa_eligibility.engine.durable.compile import check_ruleset
 from imsa_eligibility.engine.facts import FactBase, control_chain
 from imsa_eligibility.engine.interface import Target
 from imsa_eligibility.engine.native import NativeEngine
@@ -123,7 +123,7 @@ def profile(**organisation: Any) -> dict[str, Any]:
 
 RAW_PRELUDE = """
     import json
-    from imsa_eligibility.engine.durable import _module
+    from imsa_eligibility.engine.durable.session import _module
     d = _module()
 """
 

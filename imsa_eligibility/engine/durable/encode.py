@@ -30,7 +30,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..errors import UndecidableError
+from ...errors import UndecidableError
 
 #: Every integer sent to durable_rules lies in ``[-LIMIT, LIMIT]`` (well inside int64).
 LIMIT = 2**62

@@ -8,7 +8,7 @@ scope's parent ``pp`` and list index ``i``); an unknown verdict is the absence o
 rules:
 
 - a leaf fires on the value fact ``{t: "x", g, f, p, a, b, n}`` of its scope (``g``/``f``:
-  the value spec, see :mod:`.durable_encode`), once for true and once for false;
+  the value spec, see :mod:`.encode`), once for true and once for false;
 - ``all``/``any`` are one rule for the decisive value (any part) and one join over every
   part for the other; ``not`` costs nothing: a reference carries a negation flag;
 - a quantifier's decisive value comes from any item; the other walks a chain of prefix facts
@@ -22,7 +22,7 @@ rules:
 Every pattern starts with a positive ``t`` test; no field is called ``id``; ``$ne``, ``$mt``
 and ``$imt`` are never used (:func:`check_ruleset` enforces all three).
 
-durable_rules' tables are small (:mod:`.durable_limits`), so the program is shaped to fit
+durable_rules' tables are small (:mod:`.limits`), so the program is shaped to fit
 whatever its size, and :func:`compile_chunks` checks every ruleset against a simulation of
 durable_rules' network before it is created:
 
@@ -41,7 +41,7 @@ durable_rules' network before it is created:
   deletes once read (:meth:`Compiler.events`, :meth:`Compiler.event_specs`);
 - a program of more rules than one ruleset takes is cut into programs over disjoint
   targets, each decided in a session of its own; only a single target too large for a
-  ruleset is refused (see :func:`.durable_limits.check_limits`).
+  ruleset is refused (see :func:`.limits.check_limits`).
 """
 
 from __future__ import annotations
@@ -53,14 +53,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EngineError, UndecidableError
-from ..rules.ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, Node, Not, Path, Quantified, Test
-from . import durable_encode as enc
-from .facts import CONTROLLING_RELATIONS
+from ...errors import EngineError, UndecidableError
+from ...rules.ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, Node, Not, Path, Quantified, Test
+from ..facts import CONTROLLING_RELATIONS
+from . import encode as enc
 
 if TYPE_CHECKING:
-    from .durable_limits import LimitProblem
-    from .interface import Target
+    from ..interface import Target
+    from .limits import LimitProblem
 
 Ref = tuple[int, bool]
 """A compiled node: its id and whether the reference is negated."""
@@ -579,14 +579,14 @@ def compile_chunks(
 ) -> list[Program]:
     """Programs deciding ``targets`` between them, each one a ruleset durable_rules takes.
 
-    A program that breaks a limit (:func:`.durable_limits.check_rules`) is cut into
+    A program that breaks a limit (:func:`.limits.check_rules`) is cut into
     programs over fewer targets, until each fits. A single target that does not fit is
     passed to ``refuse`` (and left out), or refused with
-    :class:`~.durable_limits.DurableLimitError` when ``refuse`` is None. The last few
+    :class:`~.limits.DurableLimitError` when ``refuse`` is None. The last few
     results are kept, so checking a rule set when it loads and preparing the engine
     compile it once.
     """
-    from .durable_limits import DurableLimitError
+    from .limits import DurableLimitError
 
     key = tuple((t.key, id(t.node)) for t in targets)
     found = _CACHE.get(key)
@@ -607,7 +607,7 @@ def compile_chunks(
 
 
 def _chunks(targets: Sequence[Target], refuse: Callable[[LimitProblem], None]) -> list[Program]:
-    from .durable_limits import MAX_RULES, LimitProblem, check_rules
+    from .limits import MAX_RULES, LimitProblem, check_rules
 
     work = [list(targets)]
     programs: list[Program] = []

@@ -28,7 +28,7 @@ in ``tests/engine/test_durable_limits.py``:
   events.c:1735-1777). Every matching child is pushed at once, and every join test and
   every ``$or`` whether it matches or not; :func:`check_rules` bounds it statically.
 
-And for facts (kept by the adapter, :mod:`.durable_run`):
+And for facts (kept by the adapter, :mod:`.run`):
 
 - at most 254 properties, ``sid`` and the generated ``id`` included
   (``MAX_OBJECT_PROPERTIES`` = 255, state.h:20; ``ERR_EVENT_MAX_PROPERTIES`` = 302). Every
@@ -46,7 +46,7 @@ And for facts (kept by the adapter, :mod:`.durable_run`):
   fact it cannot parse, dropping the rest (``handleMessages``, events.c:1981);
 - integers are ``long long`` (``atoll``, saturating), floats in exponent form are refused,
   strings are compared as escaped JSON and only their first 65,535 bytes (see
-  :mod:`.durable_encode`);
+  :mod:`.encode`);
 - at most 1,024 live sessions per ruleset (``MAX_STATE_INDEX_LENGTH``, state.c:846) and
   131,072 rulesets per process (``MAX_HANDLES``, rules.h:56; rulesets are never freed).
 
@@ -64,11 +64,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Problem, RuleFileError
+from ...errors import Problem, RuleFileError
 
 if TYPE_CHECKING:
-    from ..rules.model import RuleSet
-    from .interface import Target
+    from ...rules.model import RuleSet
+    from ..interface import Target
 
 #: ``MAX_ACTIONS`` (rete.c:41): rules in one ruleset.
 MAX_RULES = 4096
@@ -328,8 +328,8 @@ def check_limits(targets: Sequence[Target]) -> list[LimitProblem]:
     is a single target whose own network breaks a limit (see :func:`check_rules`). Pure
     Python: it runs where durable_rules does not import.
     """
-    from ..errors import EngineError
-    from .durable_compile import compile_chunks
+    from ...errors import EngineError
+    from .compile import compile_chunks
 
     problems: list[LimitProblem] = []
     try:
@@ -341,7 +341,7 @@ def check_limits(targets: Sequence[Target]) -> list[LimitProblem]:
 
 def limit_problems(ruleset: RuleSet) -> list[Problem]:
     """:func:`check_limits` for every variant of ``ruleset``, located at the rules."""
-    from .interface import Target
+    from ..interface import Target
 
     targets = [Target(v.key, v.node) for v in ruleset.variants.values()]
     found: list[Problem] = []

@@ -17,7 +17,7 @@ is asserted again with a salt field (``w``, read by no rule) that changes its id
 
 A fact that one rule activation reads is asserted as an *event*: durable_rules deletes an
 event once the rule that read it has run, and every stored fact costs about 7 KB and a
-longer index (:mod:`.durable_limits`). Events are the quantifiers' prefix facts, the value
+longer index (:mod:`.limits`). Events are the quantifiers' prefix facts, the value
 facts of one test, the aggregates' bounds and the verdicts of nodes read by one parent
 (``Compiler.events``; never two in one rule): about half the facts of a large profile.
 """
@@ -28,12 +28,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import EngineError, UndecidableError
-from ..vocabulary import Verdict
-from . import durable_encode as enc
-from .durable_compile import DIGIT, Program, Spec
-from .facts import FactBase
-from .semantics import lookup
+from ...errors import EngineError, UndecidableError
+from ...vocabulary import Verdict
+from ..facts import FactBase
+from ..semantics import lookup
+from . import encode as enc
+from .compile import DIGIT, Program, Spec
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Salted retries of a fact refused for an id collision (each fails with odds of ~1e-5).
