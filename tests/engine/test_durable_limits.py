@@ -394,9 +394,9 @@ def test_guard_many_thresholds_on_one_fact() -> None:
 def test_guard_a_program_too_large_for_one_ruleset_is_split(created: list[str]) -> None:
     targets = [
         Target(f"h{i}", AnyOf(tuple(Leaf(org("income"), "gt", i * 10 + j) for j in range(4))))
-        for i in range(500)
+        for i in range(2100)
     ]
-    assert len(compile_program(targets).actions) > MAX_RULES
+    assert len(compile_program(targets).actions) > MAX_RULES  # two rules a target
     programs = compile_chunks(targets)
     assert len(programs) > 1
     assert all(check_rules(p.rules) == [] for p in programs)
@@ -408,8 +408,9 @@ def test_guard_a_program_too_large_for_one_ruleset_is_split(created: list[str]) 
 
 @needs_durable
 def test_guard_ids_are_two_digits_and_shared_verdicts_are_relayed() -> None:
-    # 400 parents read one leaf (relays), and 800 nodes are read (two-digit ids)
-    shared = Leaf(org("income"), "gt", 5)
+    # 400 parents read one quantifier's verdict (relays), and 800 nodes are read (two-digit
+    # ids); a leaf is read inside its parent's pattern, so only nodes need relays
+    shared = Quantified("some", ("related_organisations",), Leaf(("n",), "gt", 5))
     targets = [
         Target(
             f"f{i}",
@@ -421,7 +422,7 @@ def test_guard_ids_are_two_digits_and_shared_verdicts_are_relayed() -> None:
     ]
     (program,) = compile_chunks(targets)
     assert check_rules(program.rules) == []
-    relays = sum(1 for action in program.actions.values() if action[0] == "relay")
+    relays = sum(1 for action in program.actions.values() if action.op == "relay")
     assert relays >= 800 // FAN_IN - 1
     agree(targets)
 
@@ -547,13 +548,13 @@ def test_guard_each_fact_is_asserted_alone_and_a_collision_is_salted(
     states: list[int] = []
 
     class Colliding:
-        """Refuses the first verdict fact once, as durable_rules does on an id collision."""
+        """Refuses the first value fact once, as durable_rules does on an id collision."""
 
         def __getattr__(self, name: str) -> Any:
             return getattr(module, name)
 
         def assert_fact(self, handle: int, text: str) -> tuple[int, int]:
-            if '"t":"v"' in text and not refused:
+            if '"t":"x"' in text and not refused:
                 refused.append(text)
                 return 2, states[-1]
             code, state = module.assert_fact(handle, text)
@@ -611,12 +612,33 @@ def test_guard_a_repeat_is_still_an_error_not_salted(monkeypatch: pytest.MonkeyP
 @needs_durable
 def test_guard_facts_read_once_are_events(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each stored fact costs about 7 KB and lengthens the session's index; an event is
-    # deleted once read. A profile with many related organisations stays small.
+    # deleted once read. A profile with many related organisations stays small. Formulas
+    # read bundles (facts read by many rules); walks, nested verdicts and sums are events.
     shared = Leaf(("functions",), "has_any", ("policing",))
     once = Leaf(("n",), "ge", 3)
     targets = [
         Target("some", Quantified("some", ("related_organisations",), AllOf((once, shared)))),
-        Target("every", Quantified("every", ("related_organisations",), shared)),
+        Target(
+            "nested",
+            Quantified(
+                "every",
+                ("related_organisations",),
+                Quantified("some", ("relations",), Leaf((), "equals", "parent")),
+            ),
+        ),
+        Target(
+            "sum",
+            Aggregate("s", "income_share", ("related_organisations",), once, "gt", Decimal(0)),
+        ),
+        Target(
+            "pair",
+            AllOf(
+                (
+                    Quantified("some", ("related_organisations",), once),
+                    Quantified("every", ("people",), Leaf(("n",), "ge", 1)),
+                )
+            ),
+        ),
         Target(
             "lifted", Quantified("some", ("people",), Quantified("some", CONTROL_CHAIN, shared))
         ),
@@ -644,7 +666,7 @@ def test_guard_facts_read_once_are_events(monkeypatch: pytest.MonkeyPatch) -> No
     agree(targets)
     assert "z" in kinds["event"] and "z" not in kinds["fact"]
     assert "x" in kinds["event"] and "v" in kinds["event"]
-    assert {"ro", "cm", "L", "s"} <= set(kinds["fact"])
+    assert {"ro", "cm", "L", "s", "x"} <= set(kinds["fact"])
 
 
 def test_guard_no_rule_joins_two_events() -> None:
@@ -655,14 +677,26 @@ def test_guard_no_rule_joins_two_events() -> None:
     check_events(joined, frozenset(), frozenset())  # one event: the prefix
     with pytest.raises(EngineError, match="joins 2 events"):
         check_events(joined, frozenset({7}), frozenset())
-    body = AllOf((Leaf(("n",), "ge", 3), Leaf(("n",), "lt", 9), Leaf(("name",), "equals", "a")))
+    body = AllOf(
+        (
+            Leaf(("n",), "ge", 3),
+            Quantified("some", ("relations",), Leaf((), "equals", "parent")),
+            Leaf(("name",), "equals", "a"),
+        )
+    )
     program = compile_program([Target("t", Quantified("every", ("related_organisations",), body))])
     assert program.event_nodes  # and none is joined with another (checked when compiled)
 
 
 @cache
 def _too_large() -> Node:
-    return AnyOf(tuple(Leaf(org("income"), "gt", i) for i in range(MAX_RULES // 2 + 100)))
+    # a quantifier is two rules at least, and a junction of them one more per eight
+    return AnyOf(
+        tuple(
+            Quantified("some", ("related_organisations",), Leaf(("n",), "gt", i))
+            for i in range(1800)
+        )
+    )
 
 
 def test_guard_a_target_too_large_for_any_ruleset_is_found_when_the_rules_load() -> None:

@@ -230,15 +230,18 @@ def leaves(draw: st.DrawFn, scope: str) -> Leaf:
     kinds = [k for k in ("flag", "int", "dec", "str", "list") if paths[k]]
     kind = draw(st.sampled_from(kinds))
     path = draw(st.sampled_from(paths[kind]))
-    if draw(st.integers(0, 9)) == 0:  # anything goes: type mismatches, odd constants
+    if draw(st.integers(0, 9)) == 0:  # type mismatches: any fact, any op, a valid constant
         every = [p for k in kinds for p in paths[k]]
         op = draw(st.sampled_from(ANY_OP))
         if draw(st.booleans()):
             return Leaf(path, op, None, draw(st.sampled_from(every)))
-        value = draw(st.one_of(st.booleans(), NUMBERS, st.sampled_from(WORDS), WORD_TUPLES))
-        if op == "is" and not isinstance(value, bool):
-            value = True
-        return Leaf(path, op, value)
+        # only constants the rule compiler emits for the op (it checks them)
+        constants: st.SearchStrategy[Any] = {
+            "is": st.booleans(),
+            "equals": st.one_of(st.booleans(), NUMBERS, st.sampled_from(WORDS)),
+            "not_equals": st.one_of(st.booleans(), NUMBERS, st.sampled_from(WORDS)),
+        }.get(op, NUMBERS if op in ("lt", "le", "gt", "ge") else WORD_TUPLES)
+        return Leaf(path, op, draw(constants))
     same = list(paths[kind])
     if kind == "flag":
         op = draw(st.sampled_from(FLAG_OPS))

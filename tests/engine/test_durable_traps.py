@@ -26,7 +26,8 @@ import pytest
 import imsa_eligibility.engine.durable.session as durable_module
 from imsa_eligibility.engine.durable import DurableEngine, durable_available
 from imsa_eligibility.engine.durable import run as durable_run
-from imsa_eligibility.engine.durable.compile import check_ruleset
+from imsa_eligibility.engine.durable.checks import check_ruleset
+from imsa_eligibility.engine.durable.leaves import Encoding, ValueSpec
 from imsa_eligibility.engine.facts import FactBase, control_chain
 from imsa_eligibility.engine.interface import Target
 from imsa_eligibility.engine.native import NativeEngine
@@ -151,9 +152,9 @@ def test_guard_every_session_fires_the_sentinel_first(monkeypatch: pytest.Monkey
     fired: list[str] = []
     act = durable_run.Evaluation.act
 
-    def spy(self: durable_run.Evaluation, message: dict[str, Any]) -> None:
-        fired.append(self.program.actions[next(iter(message))][0])
-        act(self, message)
+    def spy(self: durable_run.Evaluation, name: str, message: str) -> None:
+        fired.append(self.program.actions[name].op)
+        act(self, name, message)
 
     monkeypatch.setattr(durable_run.Evaluation, "act", spy)
     engine = DurableEngine()
@@ -309,6 +310,19 @@ def test_guard_forbidden_operators_and_names() -> None:
     )
 
 
+def test_guard_only_listed_fact_kinds_and_fields_are_read() -> None:
+    def one(body: dict[str, Any]) -> dict[str, Any]:
+        return {"r": {"all": [{"m": body}]}}
+
+    check_ruleset(one({"$and": [{"t": "x"}, {"a3": 1}, {"$neq": {"b3": {"$m": "a3"}}}]}))
+    with pytest.raises(EngineError, match="unknown fact kind 'q'"):
+        check_ruleset(one({"$and": [{"t": "q"}, {"a": 1}]}))
+    with pytest.raises(EngineError, match=r"reads fields \['zz'\] of VALUE facts"):
+        check_ruleset(one({"$and": [{"t": "x"}, {"zz": 1}]}))
+    with pytest.raises(EngineError, match=r"\['k'\]"):  # a slot field needs its number
+        check_ruleset(one({"$and": [{"t": "x"}, {"$iany": {"k": {"$i": 1}}}]}))
+
+
 def test_raw_comparisons_are_false_on_missing_and_null_fields() -> None:
     rule = {"r": {"all": [{"m": {"$and": [{"t": "a"}, {"$neq": {"x": 1}}]}}]}}
     assert raw(rule, [{"t": "a"}]) == []
@@ -316,8 +330,9 @@ def test_raw_comparisons_are_false_on_missing_and_null_fields() -> None:
 
 
 def test_guard_unknown_values_are_never_sent() -> None:
-    assert durable_run.encode(("is", ("x",)), {"x": None}) is None
-    assert durable_run.encode(("num2", ("x",), ("y",)), {"x": 1, "y": None}) is None
+    assert durable_run.encode(ValueSpec(Encoding.IDENTITY, ("x",)), {"x": None}) is None
+    pair = ValueSpec(Encoding.PAIR, ("x",), ("y",))
+    assert durable_run.encode(pair, {"x": 1, "y": None}) is None
     node = Leaf(("organisation", "delivery_model"), "not_equals", "local")
     assert decide(node, profile(delivery_model=None)) == "unknown"
     assert decide(node, profile(delivery_model="national")) == "triggered"
@@ -625,7 +640,7 @@ def test_guard_exceptions_in_actions_surface(monkeypatch: pytest.MonkeyPatch) ->
     engine = DurableEngine()
     engine.prepare([Target("t", IN_CHAIN)])
 
-    def broken(self: durable_run.Evaluation, message: dict[str, Any]) -> None:
+    def broken(self: durable_run.Evaluation, name: str, message: str) -> None:
         raise RuntimeError("boom")
 
     with monkeypatch.context() as patch:

@@ -1,26 +1,34 @@
-"""Compile the rule AST into durable_rules rulesets (private to :mod:`.durable`).
+"""Compile the rule AST into durable_rules rulesets.
 
 Every node is compiled once per *kind* of scope it is evaluated in (the profile; the items
 of a list reached through given collections; the members of the control chain), with
-identical subtrees sharing one node id (hash-consing). A node's verdict in one scope
-instance is a fact ``{t: "v", h, n, p: scope, v: 1|0}`` (``h``/``n``: the node id, plus the
-scope's parent ``pp`` and list index ``i``); an unknown verdict is the absence of both. The
-rules:
+identical subtrees sharing one compiled form (hash-consing). Compiling is coarse: a
+boolean combination of leaves in one scope is a :class:`~.formula.Formula`, decided by one
+pattern per verdict on one value fact of the scope (a *bundle* of slots, see
+:mod:`.formula`), with no fact or action for its inner nodes. The rest are *nodes*, whose
+verdict in a scope instance is a fact ``{t: "v", h, n, p: scope, v: 1|0}`` (``h``/``n``:
+the node id, plus the scope's parent ``pp`` and list index ``i``), asserted by an action
+and only when a rule reads it; an unknown verdict is the absence of both.
 
-- a leaf fires on the value fact ``{t: "x", g, f, p, a, b, n}`` of its scope (``g``/``f``:
-  the value spec, see :mod:`.encode`), once for true and once for false;
-- ``all``/``any`` are one rule for the decisive value (any part) and one join over every
-  part for the other; ``not`` costs nothing: a reference carries a negation flag;
-- a quantifier's decisive value comes from any item; the other walks a chain of prefix facts
-  ``{t: "z", h, n, p, k}`` item by item (the engine counts), ending when ``k`` reaches the
-  list's length fact ``{t: "L", c: kind, q, p, n}``, so an empty list decides at once;
+- a formula becomes a node (where a node is needed: a target, a part of a junction with
+  nodes in it) by two rules on its bundle, one for each verdict;
+- ``all``/``any`` of nodes are one rule for the decisive value (any part) and one join over
+  every part for the other; ``not`` costs nothing (a reference carries a negation flag);
+- a quantifier over a formula reads its items' bundles: the decisive value from any item,
+  the other from the list's length fact ``{t: "L", c: kind, q, p, n}`` (asserted after its
+  items) and a negated pattern: no item whose verdict fails to be the other value. Over the
+  control chain the closed fact ``cl`` takes the length fact's place;
+- a quantifier over anything else walks a chain of prefix facts ``{t: "z", h, n, p, k}``
+  item by item (the engine counts), ending when ``k`` reaches the list's length, so an
+  empty list decides at once;
 - the control chain is derived by forward chaining from related-organisation facts
   ``ro`` and ``controlled_by`` edges ``cb`` into member facts ``cm``; once that fixpoint is
   reached the adapter asserts ``cl`` and a negated pattern marks the non-members ``nm``;
 - an aggregate's bounds are asserted as a value fact ``{a: floor, b: ceil, c: complete}``.
 
-Every pattern starts with a positive ``t`` test; no field is called ``id``; ``$ne``, ``$mt``
-and ``$imt`` are never used (:func:`check_ruleset` enforces all three).
+Every pattern starts with a positive ``t`` test and names only the kinds and fields of
+:mod:`.facts`; no field is called ``id``; ``$ne``, ``$mt`` and ``$imt`` are never used
+(:func:`.checks.check_ruleset` enforces all of it).
 
 durable_rules' tables are small (:mod:`.limits`), so the program is shaped to fit
 whatever its size, and :func:`compile_chunks` checks every ruleset against a simulation of
@@ -28,17 +36,19 @@ durable_rules' network before it is created:
 
 - ids are written as two base-256 digits (``h``/``n``, ``g``/``f``), so no test is followed
   by more than 256 others;
+- a formula stays one pattern only while durable_rules' expression count allows
+  (:data:`EXPRESSIONS`); a larger one is cut into parts that are nodes;
+- a bundle carries formulas only up to :data:`BUDGET` tests' worth of alpha nodes (more
+  get another bundle), and a set test has at most :data:`~.leaves.VALUES` values (a longer
+  list becomes ``any``/``all`` of shorter ones);
 - a verdict is read by at most :data:`FAN_IN` patterns; more read it through *relays*
   (a rule copying it to a new node), so no test ends many rules or ``$or`` branches, and no
   verdict fact matches many tests at once;
-- the tests of one value are packed onto one value fact only up to :data:`BUDGET` tests'
-  worth of alpha nodes (more get another value fact), and a set test has at most
-  :data:`VALUES` values (a longer list becomes ``any``/``all`` of shorter ones);
 - the quantifiers over one kind of list, the quantifiers over the control chain and the
   chain verdicts copied into one kind of scope are spread over groups of :data:`GROUP`,
   each group with its own facts (``q``);
 - a fact that one rule activation reads is asserted as an event, which durable_rules
-  deletes once read (:meth:`Compiler.events`, :meth:`Compiler.event_specs`);
+  deletes once read (:meth:`Compiler.events`);
 - a program of more rules than one ruleset takes is cut into programs over disjoint
   targets, each decided in a session of its own; only a single target too large for a
   ruleset is refused (see :func:`.limits.check_limits`).
@@ -51,25 +61,34 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ...errors import EngineError, UndecidableError
 from ...rules.ast import CONTROL_CHAIN, Aggregate, AllOf, AnyOf, Node, Not, Path, Quantified, Test
 from ..facts import CONTROLLING_RELATIONS
 from . import encode as enc
+from .actions import Action, Copy, Emit, Member, Outside, Relay, Sentinel, StartWalk, Step, Where
+from .checks import check_events, check_ruleset
+from .facts import Fact
+from .formula import Bundle, Formula, Junction, Leaf, fails, holds, negate, specs
+from .leaves import VALUES, Conds, leaf_pieces, num_conds
+from .limits import MAX_EXPRESSIONS, expressions
 
 if TYPE_CHECKING:
     from ..interface import Target
     from .limits import LimitProblem
 
-Ref = tuple[int, bool]
-"""A compiled node: its id and whether the reference is negated."""
-Spec = tuple[Any, ...]
-Action = tuple[Any, ...]
-Conds = list[dict[str, Any]] | None
-"""Extra conditions of a pattern; None: the pattern can never match."""
-Piece = tuple[Spec, Conds, Conds]
-"""A leaf (or part of a split leaf): its value spec and its true and false conditions."""
+__all__ = ["VALUES", "Compiler", "Program", "compile_chunks", "compile_program"]
+
+
+class Ref(NamedTuple):
+    """A compiled node: its id, and whether the reference reads its verdict negated."""
+
+    node: int
+    negated: bool
+
+
+Compiled = Ref | Formula
 
 #: Ids are sent as two digits of this base: at most this many tests follow a type test.
 DIGIT = 256
@@ -81,10 +100,12 @@ FAN_IN = 24
 RELAYS = 128
 #: Quantifiers (or copied chain verdicts) sharing one list, scope or chain fact.
 GROUP = 32
-#: Alpha nodes of the tests sharing one value fact.
+#: Alpha nodes of the tests starting the patterns on one bundle.
 BUDGET = 24
-#: Values of one set test (``one_of``, ``has_any``, ``has_all``).
-VALUES = 16
+#: Slots of one bundle (each up to five fields; a fact holds 254).
+SLOTS = 40
+#: Expressions of one formula's pattern, the joins and tests around it included.
+EXPRESSIONS = MAX_EXPRESSIONS
 #: Rules of one program cut from a larger one (a ruleset holds 4,096).
 CHUNK_RULES = 3200
 
@@ -99,7 +120,7 @@ def node_fields(ident: int) -> list[dict[str, Any]]:
 
 
 def spec_fields(fid: int) -> list[dict[str, Any]]:
-    """The conditions naming value spec ``fid`` in a value fact."""
+    """The conditions naming value fact ``fid`` (a bundle or a sum)."""
     return _digits("g", "f", fid)
 
 
@@ -109,7 +130,8 @@ class Kind:
 
     ``bases``: groups of scope facts ``{t: "s", k, q}`` (constants and copied chain
     verdicts read them); ``lists``: groups of length facts ``{t: "L", c, q}`` for a list of
-    items of this kind (one per :data:`GROUP` quantifiers over it).
+    items of this kind (one per :data:`GROUP` quantifiers over it); ``bundles``: the value
+    facts its formulas read; ``aggregates``: the sums compared in it.
     """
 
     ident: int
@@ -117,14 +139,17 @@ class Kind:
     lifts: int = 0
     lists: int = 0
     quantifiers: int = 0
-    specs: list[tuple[int, Spec]] = field(default_factory=list)
+    bundles: list[Bundle] = field(default_factory=list)
     aggregates: list[tuple[int, Aggregate, bool]] = field(default_factory=list)
     children: list[tuple[Path, int]] = field(default_factory=list)
 
 
 @dataclass
 class Program:
-    """A compiled rule set: the durable_rules JSON and what the adapter needs to run it."""
+    """A compiled rule set: the durable_rules JSON and what the adapter needs to run it.
+
+    ``read_nodes``: the nodes some rule reads, whose verdicts are asserted as facts.
+    """
 
     name: str
     text: str
@@ -137,10 +162,11 @@ class Program:
     rules: dict[str, Any] = field(default_factory=dict, repr=False)
     event_nodes: frozenset[int] = frozenset()
     event_specs: frozenset[int] = frozenset()
+    read_nodes: frozenset[int] = frozenset()
 
 
-def _p(kind: str, *conds: dict[str, Any]) -> dict[str, Any]:
-    return {"$and": [{"t": kind}, *conds]} if conds else {"t": kind}
+def _p(kind: Fact, *conds: dict[str, Any]) -> dict[str, Any]:
+    return {"$and": [{"t": str(kind)}, *conds]} if conds else {"t": str(kind)}
 
 
 def _any_of(conds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -153,17 +179,8 @@ def _scalar_key(value: Any) -> Any:
     return (type(value).__name__, str(value) if isinstance(value, Decimal) else value)
 
 
-def _num_conds(op: str, right: Any) -> tuple[Conds, Conds]:
-    """Conditions on ``a`` (floor) and ``b`` (ceiling) for ``value <op> right``."""
-    opposite = {"$lt": "$gte", "$gte": "$lt", "$lte": "$gt", "$gt": "$lte"}
-    name, side = {"lt": ("$lt", "a"), "le": ("$lte", "b"), "gt": ("$gt", "b"), "ge": ("$gte", "a")}[
-        op
-    ]
-    return [{name: {side: right}}], [{opposite[name]: {side: right}}]
-
-
 def _width(conds: Conds) -> int:
-    """The alpha nodes the first condition of a pattern adds below its value spec."""
+    """The alpha nodes the first condition of a pattern adds below its fact's id."""
     if not conds:
         return 0
     ((name, value),) = conds[0].items()
@@ -174,6 +191,17 @@ def _width(conds: Conds) -> int:
     return 1
 
 
+#: The widest join a pattern on a bundle carries besides its conditions.
+_JOIN = [{"pp": {"l": "p"}}]
+
+
+def _fits(conds: Conds) -> bool:
+    """Whether a pattern of ``conds`` on a bundle stays within durable's expression count."""
+    if conds is None:
+        return True
+    return expressions(_p(Fact.VALUE, *spec_fields(0), *_JOIN, *conds)) <= EXPRESSIONS
+
+
 class Compiler:
     """Builds one :class:`Program` from targets."""
 
@@ -182,8 +210,8 @@ class Compiler:
         self.actions: dict[str, Action] = {}
         self.kinds: list[Kind] = [Kind(0)]
         self.kind_ids: dict[tuple[Any, ...], int] = {(): 0}
-        self.memo: dict[Any, Ref] = {}
-        self.spec_groups: dict[tuple[int, Spec], list[list[int]]] = {}
+        self.memo: dict[Any, Compiled] = {}
+        self.made: dict[tuple[int, int], Ref] = {}  # formulas made nodes, by (id, kind)
         self.fids = 0
         self.keys: dict[int, Any] = {}
         self.nodes = 0
@@ -194,7 +222,7 @@ class Compiler:
         self.single_specs: set[int] = set()
         self.carriers: dict[int, list[int]] = {}
         self.relays: dict[int, int] = {}
-        self.rule(("noop",), {"m": _p("o")})
+        self.rule(Sentinel(), {"m": _p(Fact.SENTINEL)})
 
     def rule(self, action: Action, *patterns: dict[str, Any]) -> None:
         """Add a rule whose patterns (one alias each) run ``action``."""
@@ -251,22 +279,6 @@ class Compiler:
     def _steps(self, kind: int) -> tuple[Any, ...]:
         return next(s for s, i in self.kind_ids.items() if i == kind)
 
-    def spec(self, kind: int, spec: Spec, width: int) -> int:
-        """The value fact (its spec id) a test of ``width`` alpha nodes reads."""
-        groups = self.spec_groups.setdefault((kind, spec), [])
-        if not groups or groups[-1][1] + width > BUDGET:
-            fid = self.new_fid()
-            groups.append([fid, 0, 0])
-            self.kinds[kind].specs.append((fid, spec))
-        groups[-1][1] += width
-        groups[-1][2] += 1
-        return groups[-1][0]
-
-    def event_specs(self) -> frozenset[int]:
-        """The value facts one test reads (its true or its false rule): events."""
-        single = {g[0] for groups in self.spec_groups.values() for g in groups if g[2] == 1}
-        return frozenset(single | self.single_specs)
-
     def base(self, kind: int, lift: bool) -> int:
         """The group of scope facts a constant (group 0) or a copied verdict reads."""
         scope = self.kinds[kind]
@@ -292,11 +304,11 @@ class Compiler:
             self.relays[source] = self.relays.get(source, 0) + 1
             self.readers.setdefault(source, set()).add(None)
             current = self.new_node()
-            self.rule(("relay", current, "m"), {"m": _p("v", *node_fields(source))})
+            self.rule(Relay(current, "m"), {"m": _p(Fact.VERDICT, *node_fields(source))})
             carriers.append(current)
         self.uses[current] = self.uses.get(current, 0) + 1
         self.readers.setdefault(current, set()).add(parent)
-        return current, negated
+        return Ref(current, negated)
 
     def events(self) -> frozenset[int]:
         """The nodes whose verdict facts one activation reads: asserted as events.
@@ -318,43 +330,137 @@ class Compiler:
             if len(readers) == 1 and None not in readers
         )
 
-    # -- nodes ---------------------------------------------------------------------------
+    # -- formulas --------------------------------------------------------------------------
 
-    def compile(self, node: Node, kind: int) -> Ref:
-        memo_key = (self.key(node), kind)
-        ref = self.memo.get(memo_key)
-        if ref is None:
-            ref = self.memo[memo_key] = self._compile(node, kind)
+    def bundle_for(
+        self, kind: int, formula: Formula, values: Sequence[int], negated: Sequence[int] = ()
+    ) -> Bundle:
+        """The bundle of ``kind`` that carries ``formula``'s slots for its patterns
+        (``holds`` of ``values``, ``fails`` of ``negated``).
+
+        A bundle already holding most of the formula's value specs is chosen when its
+        budget of alpha nodes (:data:`BUDGET`) and slots (:data:`SLOTS`) has room; else a
+        new one. The patterns' widths are charged to it.
+        """
+        needed = list(dict.fromkeys(specs(formula)))
+        scratch = Bundle(0)
+        width = sum(_width(holds(formula, v, scratch)) for v in values) + sum(
+            _width(fails(formula, v, scratch)) for v in negated
+        )
+        candidates = sorted(
+            self.kinds[kind].bundles,
+            key=lambda b: -sum(spec in b.slots for spec in needed),
+        )
+        for bundle in candidates:
+            fresh = sum(spec not in bundle.slots for spec in needed)
+            if bundle.width + width <= BUDGET and len(bundle.slots) + fresh <= SLOTS:
+                break
+        else:
+            bundle = Bundle(self.new_fid())
+            self.kinds[kind].bundles.append(bundle)
+        bundle.width += width
+        return bundle
+
+    def fits(self, formula: Formula, values: Sequence[int], negated: Sequence[int] = ()) -> bool:
+        """Whether ``formula``'s patterns (``holds`` of ``values``, ``fails`` of
+        ``negated``) each stay within one pattern's expressions, and together within one
+        bundle's budget of alpha nodes."""
+        scratch = Bundle(0)
+        patterns = [holds(formula, v, scratch) for v in values]
+        patterns += [fails(formula, v, scratch) for v in negated]
+        return sum(_width(c) for c in patterns) <= BUDGET and all(_fits(c) for c in patterns)
+
+    def make_node(self, compiled: Compiled, kind: int) -> Ref:
+        """A node deciding ``compiled`` (a formula: two rules on its bundle)."""
+        if isinstance(compiled, Ref):
+            return compiled
+        found = self.made.get((id(compiled), kind))
+        if found is not None:
+            return found
+        formula = compiled
+        ident = self.new_node()
+        bundle = self.bundle_for(kind, formula, (1, 0))
+        where: Where = "root" if kind == 0 else "p"
+        for value in (1, 0):
+            conds = holds(formula, value, bundle)
+            if conds is not None:
+                self.rule(
+                    Emit(ident, value, "m", where),
+                    {"m": _p(Fact.VALUE, *spec_fields(bundle.fid), *conds)},
+                )
+        ref = self.made[(id(compiled), kind)] = Ref(ident, False)
+        self.memo[("made", id(compiled), kind)] = compiled  # keeps the id alive
         return ref
 
-    def _compile(self, node: Node, kind: int) -> Ref:
+    def combine(self, every: bool, parts: list[Compiled], kind: int) -> Compiled:
+        """``all``/``any`` of compiled parts: one formula while it fits, else a node."""
+        formulas = [p for p in parts if not isinstance(p, Ref)]
+        nodes = [p for p in parts if isinstance(p, Ref)]
+        groups: list[list[Formula]] = []
+        for formula in formulas:
+            if groups:
+                joined = Junction(every, (*groups[-1], formula))
+                if self.fits(joined, (0, 1)):
+                    groups[-1].append(formula)
+                    continue
+            groups.append([formula])
+        merged: list[Formula] = [g[0] if len(g) == 1 else Junction(every, tuple(g)) for g in groups]
+        if not nodes and len(merged) == 1:
+            return merged[0]
+        refs = list(dict.fromkeys([*(self.make_node(f, kind) for f in merged), *nodes]))
+        return self.junction(every, refs, kind)
+
+    # -- nodes ---------------------------------------------------------------------------
+
+    def compile(self, node: Node, kind: int) -> Compiled:
+        memo_key = (self.key(node), kind)
+        found = self.memo.get(memo_key)
+        if found is None:
+            found = self.memo[memo_key] = self._compile(node, kind)
+        return found
+
+    def root(self, node: Node) -> Ref:
+        """The node deciding a target."""
+        return self.make_node(self.compile(node, 0), 0)
+
+    def _compile(self, node: Node, kind: int) -> Compiled:
         if isinstance(node, Not):
-            ident, negated = self.compile(node.part, kind)
-            return ident, not negated
+            inner = self.compile(node.part, kind)
+            if isinstance(inner, Ref):
+                return Ref(inner.node, not inner.negated)
+            return negate(inner)
         if isinstance(node, AllOf | AnyOf):
-            refs = list(dict.fromkeys(self.compile(p, kind) for p in node.parts))
-            return self.junction(isinstance(node, AllOf), refs, kind)
+            every = isinstance(node, AllOf)
+            parts = [self.compile(p, kind) for p in node.parts]
+            if not parts:
+                return self.constant(1 if every else 0, kind)
+            unique = list({id(p): p for p in parts}.values())
+            return unique[0] if len(unique) == 1 else self.combine(every, unique, kind)
         if isinstance(node, Quantified):
             if node.collection == CONTROL_CHAIN and kind != 0:
-                return self.lift(self.compile(node, 0), kind)
+                return self.lift(self.root(node), kind)
             return self.quantified(node, kind)
         if isinstance(node, Aggregate):
             return self.aggregate(node, kind)
-        return self.test(node, kind)
+        every, pieces = leaf_pieces(node)
+        leaves: list[Compiled] = [Leaf(piece) for piece in pieces]
+        return leaves[0] if len(leaves) == 1 else self.combine(every, leaves, kind)
 
     def emit_rule(
-        self, ident: int, value: int, alias: str, where: str, *patterns: dict[str, Any]
+        self, ident: int, value: int, alias: str, where: Where, *patterns: dict[str, Any]
     ) -> None:
-        self.rule(("emit", ident, value, alias, where), *patterns)
+        self.rule(Emit(ident, value, alias, where), *patterns)
 
     def constant(self, value: int, kind: int) -> Ref:
         key = ("const", value, kind)
-        ref = self.memo.get(key)
-        if ref is None:
-            ident = self.new_node()
-            group = self.base(kind, lift=False)
-            self.emit_rule(ident, value, "s", "p", {"s": _p("s", {"k": kind}, {"q": group})})
-            ref = self.memo[key] = (ident, False)
+        found = self.memo.get(key)
+        if isinstance(found, Ref):
+            return found
+        ident = self.new_node()
+        group = self.base(kind, lift=False)
+        self.emit_rule(ident, value, "s", "p", {"s": _p(Fact.SCOPE, {"k": kind}, {"q": group})})
+        ref = Ref(ident, False)
+        self.memo[key] = ref
         return ref
 
     def junction(self, every: bool, refs: list[Ref], kind: int) -> Ref:
@@ -366,23 +472,23 @@ class Compiler:
             groups = [refs[i : i + MAX_JOIN] for i in range(0, len(refs), MAX_JOIN)]
             return self.junction(every, [self.junction(every, g, kind) for g in groups], kind)
         key = ("junction", every, tuple(refs), kind)
-        ref = self.memo.get(key)
-        if ref is not None:
-            return ref
+        found = self.memo.get(key)
+        if isinstance(found, Ref):
+            return found
         ident = self.new_node()
         decisive = 0 if every else 1
         branches = [
             {"$and": [*node_fields(n), {"v": decisive ^ neg}]}
             for n, neg in (self.refer(r, ident) for r in refs)
         ]
-        self.emit_rule(ident, decisive, "m", "p", {"m": _p("v", {"$or": branches})})
+        self.emit_rule(ident, decisive, "m", "p", {"m": _p(Fact.VERDICT, {"$or": branches})})
         other = 1 - decisive
         # one event per activation at most (see events): parts after the first are facts
         reads = [self.refer(r, None if j else ident) for j, r in enumerate(refs)]
         patterns = [
             {
                 f"m{j}": _p(
-                    "v",
+                    Fact.VERDICT,
                     *node_fields(n),
                     {"v": other ^ neg},
                     *([{"p": {"m0": "p"}}] if j else []),
@@ -391,8 +497,9 @@ class Compiler:
             for j, (n, neg) in enumerate(reads)
         ]
         self.emit_rule(ident, other, "m0", "p", *patterns)
-        self.memo[key] = (ident, False)
-        return ident, False
+        ref = Ref(ident, False)
+        self.memo[key] = ref
+        return ref
 
     def lift(self, inner: Ref, kind: int) -> Ref:
         """A root-level verdict (the control chain's) copied into every scope of ``kind``."""
@@ -400,11 +507,11 @@ class Compiler:
         group = self.base(kind, lift=True)
         carrier, negated = self.refer(inner, None)
         self.rule(
-            ("copy", ident, "s", "q", negated),
-            {"s": _p("s", {"k": kind}, {"q": group})},
-            {"q": _p("v", *node_fields(carrier), {"p": 0})},
+            Copy(ident, "s", "q", negated),
+            {"s": _p(Fact.SCOPE, {"k": kind}, {"q": group})},
+            {"q": _p(Fact.VERDICT, *node_fields(carrier), {"p": 0})},
         )
-        return ident, False
+        return Ref(ident, False)
 
     def quantified(self, node: Quantified, kind: int) -> Ref:
         chain = node.collection == CONTROL_CHAIN
@@ -421,6 +528,53 @@ class Compiler:
             listed.quantifiers += 1
             listed.lists = max(listed.lists, group + 1)
         decisive = 1 if node.kind == "some" else 0
+        if not isinstance(body, Ref) and self.fits(body, (decisive,), (1 - decisive,)):
+            self.quantified_formula(ident, body, items, decisive, chain, group)
+        else:
+            self.walk(ident, self.make_node(body, items), items, decisive, chain, group)
+        return Ref(ident, False)
+
+    def quantified_formula(
+        self, ident: int, body: Formula, items: int, decisive: int, chain: bool, group: int
+    ) -> None:
+        """A quantifier over a formula: any item's bundle decides; else no item fails to."""
+        other = 1 - decisive
+        bundle = self.bundle_for(items, body, (decisive,), (other,))
+        found = holds(body, decisive, bundle)
+        if found is not None:
+            self.emit_rule(
+                ident,
+                decisive,
+                "m",
+                "root" if chain else "pp",
+                {"m": _p(Fact.VALUE, *spec_fields(bundle.fid), *found)},
+            )
+        failing = fails(body, other, bundle)
+        q = {"q": group}
+        if chain:
+            closed = {"l": _p(Fact.CLOSED, q)}
+            where: Where = "root"
+            join: list[dict[str, Any]] = []
+        else:
+            closed = {"l": _p(Fact.LENGTH, {"c": items}, q)}
+            where = "p"
+            join = [{"pp": {"l": "p"}}]
+        if failing is None:  # no item can fail to be the other value
+            self.emit_rule(ident, other, "l", where, closed)
+        else:
+            self.emit_rule(
+                ident,
+                other,
+                "l",
+                where,
+                closed,
+                {"x$not": _p(Fact.VALUE, *spec_fields(bundle.fid), *join, *failing)},
+            )
+
+    def walk(
+        self, ident: int, body: Ref, items: int, decisive: int, chain: bool, group: int
+    ) -> None:
+        """A quantifier over a node: any item's verdict decides; else a walk of the items."""
         other = 1 - decisive
         read, neg = self.refer(body, ident)
         self.emit_rule(
@@ -428,32 +582,33 @@ class Compiler:
             decisive,
             "m",
             "root" if chain else "pp",
-            {"m": _p("v", *node_fields(read), {"v": decisive ^ neg})},
+            {"m": _p(Fact.VERDICT, *node_fields(read), {"v": decisive ^ neg})},
         )
-        z = {"z": _p("z", *node_fields(ident))}
+        z = {"z": _p(Fact.PREFIX, *node_fields(ident))}
         item = [{"i": {"z": "k"}}] if chain else [{"pp": {"z": "p"}}, {"i": {"z": "k"}}]
         read, neg = self.refer(body, None)  # the step's prefix fact is its one event
         self.rule(
-            ("zstep", ident, "z"),
+            Step(ident, "z"),
             z,
-            {"b": _p("v", *node_fields(read), {"v": other ^ neg}, *item)},
+            {"b": _p(Fact.VERDICT, *node_fields(read), {"v": other ^ neg}, *item)},
         )
         q = {"q": group}
         if chain:
-            self.rule(("zstart", ident, None), {"g": _p("g", q)})
-            self.rule(("zstep", ident, "z"), z, {"o": _p("nm", q, {"i": {"z": "k"}})})
-            self.emit_rule(ident, other, "z", "p", z, {"g": _p("g", q, {"r": {"z": "k"}})})
+            self.rule(StartWalk(ident, None), {"g": _p(Fact.CHAIN_SIZE, q)})
+            self.rule(Step(ident, "z"), z, {"o": _p(Fact.OUTSIDE, q, {"i": {"z": "k"}})})
+            self.emit_rule(
+                ident, other, "z", "p", z, {"g": _p(Fact.CHAIN_SIZE, q, {"r": {"z": "k"}})}
+            )
         else:
-            self.rule(("zstart", ident, "m"), {"m": _p("L", {"c": items}, q)})
+            self.rule(StartWalk(ident, "m"), {"m": _p(Fact.LENGTH, {"c": items}, q)})
             self.emit_rule(
                 ident,
                 other,
                 "z",
                 "p",
                 z,
-                {"l": _p("L", {"c": items}, q, {"p": {"z": "p"}}, {"n": {"z": "k"}})},
+                {"l": _p(Fact.LENGTH, {"c": items}, q, {"p": {"z": "p"}}, {"n": {"z": "k"}})},
             )
-        return ident, False
 
     def aggregate(self, node: Aggregate, kind: int) -> Ref:
         self.chain = self.chain or _uses_chain(node)
@@ -471,7 +626,7 @@ class Compiler:
             )
         }
         exact["not_equals"] = exact["equals"][::-1]
-        complete = exact.get(node.op) or _num_conds(node.op, limit)
+        complete = exact.get(node.op) or num_conds(node.op, limit)
         bound: tuple[Conds, Conds] = {
             "ge": ([a_ge], None),
             "gt": ([b_gt], None),
@@ -480,6 +635,7 @@ class Compiler:
             "equals": (None, [b_gt]),
             "not_equals": ([b_gt], None),
         }[node.op]
+        where: Where = "root" if kind == 0 else "p"
         for flag, conds in (("y", complete), ("n", bound)):
             for value, extra in ((1, conds[0]), (0, conds[1])):
                 if extra is not None:
@@ -487,24 +643,10 @@ class Compiler:
                         ident,
                         value,
                         "m",
-                        "p",
-                        {"m": _p("x", *spec_fields(fid), {"c": flag}, *extra)},
+                        where,
+                        {"m": _p(Fact.VALUE, *spec_fields(fid), {"c": flag}, *extra)},
                     )
-        return ident, False
-
-    def test(self, node: Test, kind: int) -> Ref:
-        every, pieces = leaf_pieces(node)
-        refs = [self.piece(piece, kind) for piece in pieces]
-        return refs[0] if len(refs) == 1 else self.junction(every, refs, kind)
-
-    def piece(self, piece: Piece, kind: int) -> Ref:
-        spec, true, false = piece
-        fid = self.spec(kind, spec, max(1, _width(true) + _width(false)))
-        ident = self.new_node()
-        for value, extra in ((1, true), (0, false)):
-            if extra is not None:
-                self.emit_rule(ident, value, "m", "p", {"m": _p("x", *spec_fields(fid), *extra)})
-        return ident, False
+        return Ref(ident, False)
 
     # -- the control chain ---------------------------------------------------------------
 
@@ -513,25 +655,26 @@ class Compiler:
         controlling = _any_of(
             [{"$iany": {"r": {"$i": enc.str_token(r)}}} for r in sorted(CONTROLLING_RELATIONS)]
         )
-        self.rule(("member", "m"), {"m": _p("ro", controlling)})
+        self.rule(Member("m"), {"m": _p(Fact.RELATED, controlling)})
         self.rule(
-            ("member", "c"),
-            {"a": _p("cm")},
-            {"b": _p("cb", {"d": {"a": "i"}})},
-            {"c": _p("ro", {"o": {"b": "c"}})},
+            Member("c"),
+            {"a": _p(Fact.MEMBER)},
+            {"b": _p(Fact.CONTROLLED_BY, {"d": {"a": "i"}})},
+            {"c": _p(Fact.RELATED, {"o": {"b": "c"}})},
         )
         self.rule(
-            ("outside", "b"),
-            {"a": _p("cl")},
-            {"b": _p("ro")},
-            {"c$not": _p("cm", {"i": {"b": "i"}})},
+            Outside("b"),
+            {"a": _p(Fact.CLOSED, {"q": 0})},
+            {"b": _p(Fact.RELATED)},
+            {"c$not": _p(Fact.MEMBER, {"i": {"b": "i"}})},
         )
 
     def program(self, roots: dict[str, Ref]) -> Program:
         if self.chain:
             self.chain_rules()
         check_ruleset(self.rules)
-        event_nodes, event_specs = self.events(), self.event_specs()
+        event_nodes = self.events()
+        event_specs = frozenset(self.single_specs)
         check_events(self.rules, event_nodes, event_specs)
         text = json.dumps(self.rules, sort_keys=True, separators=(",", ":"))
         name = "imsa_" + hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -549,6 +692,7 @@ class Compiler:
             self.rules,
             event_nodes,
             event_specs,
+            frozenset(self.readers),
         )
 
 
@@ -557,7 +701,7 @@ def _compile(targets: Sequence[Target]) -> tuple[Compiler, dict[str, Ref]]:
     roots: dict[str, Ref] = {}
     try:
         for target in targets:
-            roots[target.key] = compiler.compile(target.node, 0)
+            roots[target.key] = compiler.root(target.node)
     except UndecidableError as error:
         raise EngineError(str(error)) from error
     return compiler, roots
@@ -639,160 +783,3 @@ def _uses_chain(node: Node) -> bool:
     if isinstance(node, AllOf | AnyOf):
         return any(_uses_chain(part) for part in node.parts)
     return isinstance(node, Not) and _uses_chain(node.part)
-
-
-def leaf_pieces(node: Test) -> tuple[bool, list[Piece]]:
-    """The pieces of a leaf and whether all of them (else any) must hold.
-
-    A leaf is one piece, except a set test of more than :data:`VALUES` values, which is
-    split into pieces of at most that many (``has_all``: all of them; else any).
-    """
-    op, path, other = node.op, node.path, node.other
-    same, differ = [{"a": {"$m": "b"}}], [{"$neq": {"a": {"$m": "b"}}}]
-    if other is not None:
-        if op == "is":
-            return False, [(("is2", path, other), same, differ)]
-        if op in ("equals", "not_equals"):
-            conds = (same, differ) if op == "equals" else (differ, same)
-            return False, [(("eq2", path, other), *conds)]
-        if op == "one_of":
-            return False, [(("el2", path, other), same, differ)]
-        if op in ("has_any", "has_all"):
-            item = {"$i": {"$m": "b"}}
-            return False, [
-                (
-                    ("set2", path, other),
-                    [{"$iany": {"a": item}}],
-                    [{"$or": [{"n": 0}, {"$iall": {"a": {"$neq": item}}}]}],
-                )
-            ]
-        name = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}[op]
-        opposite = {"$lt": "$gte", "$gte": "$lt", "$lte": "$gt", "$gt": "$lte"}[name]
-        exact = {"$m": "b"}  # both sides exact integers: ``a`` (left) and ``b`` (right)
-        return False, [(("num2", path, other), [{name: {"a": exact}}], [{opposite: {"a": exact}}])]
-    try:
-        return _constant_leaf(op, path, node.value)
-    except UndecidableError:
-        # the native engine raises once the value is known
-        return False, [(("crash", path), None, None)]
-
-
-def _constant_leaf(op: str, path: Path, value: Any) -> tuple[bool, list[Piece]]:
-    if op == "is":
-        if not isinstance(value, bool):
-            raise EngineError(f"`is` takes true or false, not {value!r}")
-        token = enc.identity_token(value)
-        return False, [(("is", path), [{"a": token}], [{"$neq": {"a": token}}])]
-    if op in ("equals", "not_equals"):
-        if isinstance(value, bool | str) or enc.is_number(value):
-            token = enc.equality_token(value, "")
-            true: Conds = [{"a": token}]
-            false: Conds = [{"$neq": {"a": token}}]
-            spec: Spec = ("eq", path)
-        elif isinstance(value, tuple):
-            true, false, spec = None, [], ("known", path)  # never equal (native semantics)
-        else:
-            raise EngineError(f"cannot compare with {value!r}")
-        return False, [(spec, true, false) if op == "equals" else (spec, false, true)]
-    if op in ("lt", "le", "gt", "ge"):
-        number = enc.numeric(value)
-        plain = enc.plain_threshold(number)
-        if plain is not None:
-            scale, limit = plain
-            return False, [(("num", path, scale), *_num_conds(op, limit))]
-        # beyond durable's integers: the adapter sends the sign of value - threshold
-        return False, [(("cmp", path, number), *_num_conds(op, 0))]
-    values = sorted(
-        {enc.element_token(v) for v in (value if isinstance(value, tuple) else (value,))}
-    )
-    groups = [values[i : i + VALUES] for i in range(0, len(values), VALUES)] or [[]]
-    make = {"one_of": _one_of, "has_any": _has_any}.get(op, _has_all)
-    return op == "has_all", [make(path, group) for group in groups]
-
-
-def _one_of(path: Path, values: list[str]) -> Piece:
-    if not values:
-        return ("el", path), None, []
-    return (
-        ("el", path),
-        [{"$or": [{"a": v} for v in values]} if len(values) > 1 else {"a": values[0]}],
-        [{"$and": [{"$neq": {"a": v}} for v in values]}],
-    )
-
-
-def _has_any(path: Path, values: list[str]) -> Piece:
-    if not values:
-        return ("set", path), None, []
-    return (
-        ("set", path),
-        [_any_of([{"$iany": {"a": {"$i": v}}} for v in values])],
-        [
-            {
-                "$or": [
-                    {"n": 0},
-                    {"$iall": {"a": {"$and": [{"$neq": {"$i": v}} for v in values]}}},
-                ]
-            }
-        ],
-    )
-
-
-def _has_all(path: Path, values: list[str]) -> Piece:
-    if not values:  # has_all of nothing
-        return ("set", path), [], None
-    return (
-        ("set", path),
-        [{"$iany": {"a": {"$i": v}}} for v in values],
-        [{"$or": [{"n": 0}, *({"$iall": {"a": {"$neq": {"$i": v}}}} for v in values)]}],
-    )
-
-
-def check_events(
-    rules: dict[str, Any], event_nodes: frozenset[int], event_specs: frozenset[int]
-) -> None:
-    """Refuse a rule that joins two events (see :meth:`Compiler.events`)."""
-    for name, rule in rules.items():
-        events = 0
-        for pattern in rule["all"]:
-            ((_, body),) = pattern.items()
-            conds = body.get("$and", [body])
-            fields = {k: v for c in conds for k, v in c.items() if not k.startswith("$")}
-            kind = fields.get("t")
-            if kind == "z":
-                events += 1
-            elif kind in ("v", "x"):
-                high, low = ("h", "n") if kind == "v" else ("g", "f")
-                if isinstance(fields.get(high), int) and isinstance(fields.get(low), int):
-                    ident = fields[high] * DIGIT + fields[low]
-                    events += ident in (event_nodes if kind == "v" else event_specs)
-        if events > 1:
-            raise EngineError(f"internal: rule {name} joins {events} events")
-
-
-_FORBIDDEN = {"$ne", "$mt", "$imt", "id"}
-
-
-def check_ruleset(rules: dict[str, Any]) -> None:
-    """Refuse a ruleset that would walk into a known durable_rules trap."""
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            bad = _FORBIDDEN & set(value)
-            if bad:
-                raise EngineError(f"internal: ruleset uses {sorted(bad)}")
-            for test in value.get("$iany", {}).values():
-                if "$or" in test:  # createAlpha reads uninitialised memory on this shape
-                    raise EngineError("internal: ruleset nests $or in $iany")
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for name, rule in rules.items():
-        for position, pattern in enumerate(rule["all"]):
-            ((alias, body),) = pattern.items()
-            first = body["$and"][0] if "$and" in body else body
-            if set(first) != {"t"} or (position == 0 and alias.endswith("$not")):
-                raise EngineError(f"internal: rule {name} has a pattern without a type test")
-        walk(rule)

@@ -267,6 +267,14 @@ class _Network:
         return peak(self.root)
 
 
+def expressions(body: dict[str, Any]) -> int:
+    """The expressions durable_rules counts in one pattern (at most :data:`MAX_EXPRESSIONS`)."""
+    network = _Network()
+    beta = _Beta("pattern")
+    network.alpha(body, False, beta, True, network.root)
+    return beta.expressions
+
+
 def check_rules(rules: dict[str, Any]) -> list[str]:
     """Every limit of durable_rules that the ruleset ``rules`` (rule name: rule) would break.
 

@@ -33,7 +33,10 @@ from ...vocabulary import Verdict
 from ..facts import FactBase
 from ..semantics import lookup
 from . import encode as enc
-from .compile import DIGIT, Program, Spec
+from .actions import Copy, Emit, Member, Outside, Relay, Sentinel, StartWalk, Step
+from .compile import DIGIT, Program
+from .formula import Bundle
+from .leaves import Encoding, ValueSpec
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Salted retries of a fact refused for an id collision (each fails with odds of ~1e-5).
@@ -52,41 +55,36 @@ def _listed(value: Any) -> list[Any]:
     raise UndecidableError(f"not a list: {value!r}")
 
 
-def encode(spec: Spec, scope: Any) -> dict[str, Any] | None:
-    """The fields of a value fact for ``spec`` in ``scope``; None when a fact is unknown."""
-    tag, path = spec[0], spec[1]
-    value = lookup(scope, path)
+def encode(spec: ValueSpec, scope: Any) -> dict[str, Any] | None:
+    """The fields of a slot for ``spec`` in ``scope``; None when a fact is unknown."""
+    value = lookup(scope, spec.path)
     if value is None:
         return None
     other: Any = None
-    if tag.endswith("2"):
-        other = lookup(scope, spec[2])
+    if spec.other is not None:
+        other = lookup(scope, spec.other)
         if other is None:
             return None
-    if tag == "known":
-        return {}
-    if tag in ("is", "is2"):
-        right = enc.identity_token(other) if tag == "is2" else None
-        return {"a": enc.identity_token(value), "b": right}
-    if tag in ("eq", "eq2"):
-        right = enc.equality_token(other, "R") if tag == "eq2" else None
-        return {"a": enc.equality_token(value, "L"), "b": right}
-    if tag in ("el", "el2"):
-        right = enc.element_token(other) if tag == "el2" else None
-        return {"a": enc.element_token(value), "b": right}
-    if tag == "num":
-        return dict(zip("ab", enc.scaled(enc.numeric(value), spec[2]), strict=True))
-    if tag == "cmp":
-        relation = enc.sign(enc.numeric(value), spec[2])
+    two = spec.other is not None
+    encoding = spec.encoding
+    if encoding is Encoding.IDENTITY:
+        return {"a": enc.identity_token(value), "b": enc.identity_token(other) if two else None}
+    if encoding is Encoding.EQUALITY:
+        right = enc.equality_token(other, "R") if two else None
+        return {"a": enc.equality_token(value, "L" if two else ""), "b": right}
+    if encoding is Encoding.ELEMENT:
+        return {"a": enc.element_token(value), "b": enc.element_token(other) if two else None}
+    if encoding is Encoding.NUMBER:
+        return dict(zip("ab", enc.scaled(enc.numeric(value), spec.scale), strict=True))
+    if encoding is Encoding.SIGN:
+        assert spec.threshold is not None
+        relation = enc.sign(enc.numeric(value), spec.threshold)
         return {"a": relation, "b": relation}
-    if tag == "num2":
+    if encoding is Encoding.PAIR:
         left, right_number = enc.scaled_pair(enc.numeric(value), enc.numeric(other))
         return {"a": left, "b": right_number}
-    if tag in ("set", "set2"):
-        items = [enc.element_token(item) for item in _listed(value)]
-        right = enc.element_token(other) if tag == "set2" else None
-        return {"a": items, "n": len(items), "b": right}
-    raise UndecidableError(f"the native engine cannot evaluate this test on {value!r}")
+    items = [enc.element_token(item) for item in _listed(value)]
+    return {"a": items, "n": len(items), "b": enc.element_token(other) if two else None}
 
 
 class Evaluation:
@@ -154,7 +152,11 @@ class Evaluation:
                 self.state = state
 
     def scope(self, kind: int, value: Any, parent: int, index: int) -> int:
-        """Assert the facts of one scope instance and, recursively, of its list items."""
+        """Assert the facts of one scope instance and, recursively, of its list items.
+
+        A list's length facts follow its items' facts: a quantifier's negated pattern over
+        the items is evaluated once, when the length fact arrives.
+        """
         ident = len(self.meta)
         self.meta[ident] = (parent, index)
         self.scopes.append((kind, ident, value))
@@ -162,28 +164,16 @@ class Evaluation:
         spec = kinds[kind]
         for group in range(spec.bases):
             self.push({"t": "s", "k": kind, "q": group, "p": ident})
-        events = self.program.event_specs
-        for fid, value_spec in spec.specs:
-            fields = encode(value_spec, value)
-            if fields is not None:
-                self.push(
-                    {
-                        "t": "x",
-                        "g": fid // DIGIT,
-                        "f": fid % DIGIT,
-                        "p": ident,
-                        **{k: v for k, v in fields.items() if v is not None},
-                    },
-                    fid in events,
-                )
+        for bundle in spec.bundles:
+            self.push(_bundle(bundle, kind, value, ident, parent, index))
         for collection, child in spec.children:
             items = lookup(value, collection)
             if items is not None:
                 listed = _listed(items)
-                for group in range(kinds[child].lists):
-                    self.push({"t": "L", "c": child, "q": group, "p": ident, "n": len(listed)})
                 for position, item in enumerate(listed):
                     self.scope(child, item, ident, position)
+                for group in range(kinds[child].lists):
+                    self.push({"t": "L", "c": child, "q": group, "p": ident, "n": len(listed)})
         return ident
 
     def organisations(self) -> None:
@@ -208,6 +198,8 @@ class Evaluation:
         known = self.verdicts.setdefault((node, scope), value)
         if known != value:
             raise EngineError(f"node {node} decided both ways in scope {scope}")
+        if node not in self.program.read_nodes:
+            return
         parent, index = self.meta[scope]
         # The hottest fact: written directly, exactly as _dumps would write it.
         self.push_text(
@@ -223,34 +215,39 @@ class Evaluation:
 
     # -- actions -------------------------------------------------------------------------
 
-    def act(self, message: dict[str, Any]) -> None:
-        """Run the action of one rule match."""
-        ((name, match),) = message.items()
+    def act(self, name: str, message: str) -> None:
+        """Run the action of rule ``name`` on its match (``message``, JSON)."""
         action = self.program.actions[name]
-        op = action[0]
         self.actions += 1
-        if op == "emit":
-            _, node, value, alias, where = action
-            self.verdict(node, 0 if where == "root" else match[alias][where], value)
-        elif op == "relay":
-            _, node, alias = action
-            self.verdict(node, match[alias]["p"], match[alias]["v"])
-        elif op == "copy":
-            _, node, scope_alias, value_alias, negated = action
-            self.verdict(node, match[scope_alias]["p"], match[value_alias]["v"] ^ negated)
-        elif op == "zstart":
-            self.prefix(action[1], 0 if action[2] is None else match[action[2]]["p"], 0)
-        elif op == "zstep":
-            prefix = match[action[2]]
-            self.prefix(action[1], prefix["p"], prefix["k"] + 1)
-        elif op == "member":
-            self.member(match[action[1]]["i"])
-        elif op == "outside":
-            index = match[action[1]]["i"]
+        if isinstance(action, Emit):
+            if action.where == "root":  # the match is not needed: not even parsed
+                self.verdict(action.node, 0, action.value)
+            else:
+                match = json.loads(message)[name]
+                self.verdict(action.node, match[action.alias][action.where], action.value)
+            return
+        if isinstance(action, Sentinel):
+            return
+        match = json.loads(message)[name]
+        if isinstance(action, Relay):
+            fact = match[action.alias]
+            self.verdict(action.node, fact["p"], fact["v"])
+        elif isinstance(action, Copy):
+            value = match[action.value_alias]["v"] ^ action.negated
+            self.verdict(action.node, match[action.scope_alias]["p"], value)
+        elif isinstance(action, StartWalk):
+            self.prefix(action.node, 0 if action.alias is None else match[action.alias]["p"], 0)
+        elif isinstance(action, Step):
+            prefix = match[action.alias]
+            self.prefix(action.node, prefix["p"], prefix["k"] + 1)
+        elif isinstance(action, Member):
+            self.member(match[action.alias]["i"])
+        elif isinstance(action, Outside):
+            index = match[action.alias]["i"]
             for group in range(self.program.chain_groups):
                 self.push({"t": "nm", "q": group, "i": index})
-        elif op != "noop":
-            raise EngineError(f"internal: unknown action {op}")
+        else:  # pragma: no cover - the union is exhausted above
+            raise EngineError(f"internal: unknown action {action}")
 
     def member(self, index: int) -> None:
         if index in self.members:
@@ -274,7 +271,7 @@ class Evaluation:
             message = started[1] if started else None
             while message:
                 try:
-                    self.act(json.loads(message))
+                    self.act(message[2 : message.index('"', 2)], message)
                 except BaseException:
                     self.engine.abandon_action(self.handle, self.state)
                     raise
@@ -314,7 +311,8 @@ class Evaluation:
             self.organisations()
         self.drain()
         if self.program.chain:
-            self.push({"t": "cl"})
+            for group in range(self.program.chain_groups):
+                self.push({"t": "cl", "q": group})
         self.aggregates()
         self.drain()
         return {
@@ -323,3 +321,25 @@ class Evaluation:
             ]
             for key, (node, negated) in self.program.roots.items()
         }
+
+
+def _bundle(
+    bundle: Bundle, kind: int, value: Any, ident: int, parent: int, index: int
+) -> dict[str, Any]:
+    """The value fact of ``bundle`` in one scope instance (see :mod:`.formula`)."""
+    fact: dict[str, Any] = {"t": "x", "g": bundle.fid // DIGIT, "f": bundle.fid % DIGIT}
+    fact["p"] = ident
+    if kind:
+        fact["pp"], fact["i"] = parent, index
+    for spec, slot in bundle.slots.items():
+        fields = encode(spec, value)
+        if fields is None:
+            if slot in bundle.flagged:
+                fact[f"u{slot}"] = 1
+            continue
+        for name, field in fields.items():
+            if field is not None:
+                fact[f"{name}{slot}"] = field
+        if slot in bundle.guarded:
+            fact[f"k{slot}"] = 1
+    return fact
