@@ -26,11 +26,11 @@ import pytest
 import imsa_eligibility.engine.durable.session as durable_module
 from imsa_eligibility.engine.durable import DurableEngine, durable_available
 from imsa_eligibility.engine.durable import run as durable_run
+from imsa_eligibility.engine.durable.checks import check_events
 from imsa_eligibility.engine.durable.compile import (
     FAN_IN,
     GROUP,
     VALUES,
-    check_events,
     compile_chunks,
     compile_program,
     node_fields,
