@@ -28,6 +28,7 @@ from imsa_eligibility.engine.durable import DurableEngine, durable_available
 from imsa_eligibility.engine.durable import run as durable_run
 from imsa_eligibility.engine.durable.checks import check_ruleset
 from imsa_eligibility.engine.durable.leaves import Encoding, ValueSpec
+from imsa_eligibility.engine.durable.session import close_sessions
 from imsa_eligibility.engine.facts import FactBase, control_chain
 from imsa_eligibility.engine.interface import Target
 from imsa_eligibility.engine.native import NativeEngine
@@ -159,8 +160,85 @@ def test_guard_every_session_fires_the_sentinel_first(monkeypatch: pytest.Monkey
     monkeypatch.setattr(durable_run.Evaluation, "act", spy)
     engine = DurableEngine()
     engine.prepare([Target("t", Leaf(("nothing",), "is", True))])
+    close_sessions()  # the next decide starts a session
     assert engine.decide(FactBase(profile(), ())) == {"t": "unknown"}
     assert fired == ["noop"]
+    assert engine.decide(FactBase(profile(), ())) == {"t": "unknown"}
+    assert fired == ["noop"]  # once per session, and the session is kept
+
+
+def _related(ident: str, relations: list[str], controllers: list[str]) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "name": ident.upper(),
+        "relations": relations,
+        "controlled_by": controllers,
+        "functions": ["policing"],
+    }
+
+
+def test_guard_profiles_in_one_session_never_see_each_other() -> None:
+    # The same ids in two profiles: one profile's control links, chain, lists and
+    # verdicts must not reach another's, though they share a session.
+    chain_has_policing = Quantified(
+        "some", CONTROL_CHAIN, Leaf(("functions",), "has_any", ("policing",))
+    )
+    targets = [
+        Target("chain", chain_has_policing),
+        Target(
+            "all_police",
+            Quantified(
+                "every", ("related_organisations",), Leaf(("functions",), "has_any", ("policing",))
+            ),
+        ),
+        Target("every", Quantified("every", CONTROL_CHAIN, Leaf(("id",), "equals", "x"))),
+        Target(
+            "lists", Quantified("some", ("related_organisations",), Leaf(("id",), "equals", "y"))
+        ),
+        Target("both", AllOf((chain_has_policing, Leaf(("organisation", "name"), "equals", "A")))),
+    ]
+    # x controls the applicant in one profile; in the other, the applicant's parent y
+    # names a controller x that this profile does not list
+    parent = {**profile(), "related_organisations": [_related("x", ["parent"], [])]}
+    linked = {
+        **profile(),
+        "related_organisations": [
+            {**_related("y", ["parent"], ["x"]), "functions": []},
+            {**_related("z", ["funder"], []), "id": "y2"},
+        ],
+    }
+    empty = profile(name="B")
+    engine, native = DurableEngine(), NativeEngine()
+    engine.prepare(targets)
+    native.prepare(targets)
+    close_sessions()
+    for data in (parent, linked, empty, parent, empty, linked) * 3:
+        facts = FactBase(data, control_chain(data))
+        assert engine.decide(facts) == native.decide(facts)
+
+
+def test_guard_a_full_session_is_deleted_and_a_new_one_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module: Any = durable_module._module()
+    deleted: list[str] = []
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(module, name)
+
+        def delete_state(self, handle: int, sid: str) -> Any:
+            deleted.append(sid)
+            return module.delete_state(handle, sid)
+
+    counting = Counting()
+    monkeypatch.setattr(durable_module, "_module", lambda: counting)
+    monkeypatch.setattr(durable_run, "SESSION_FACTS", 10)
+    engine = DurableEngine()
+    engine.prepare([Target("t", IN_CHAIN)])
+    for _ in range(5):
+        assert engine.decide(FactBase(DIAMOND, ())) == {"t": "triggered"}
+    assert len(deleted) == 5 and len(set(deleted)) == 5  # a profile's facts fill one
 
 
 def test_guard_sessions_without_verdicts_survive_perturbed_memory() -> None:

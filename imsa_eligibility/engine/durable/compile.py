@@ -212,9 +212,11 @@ class Compiler:
         self.kind_ids: dict[tuple[Any, ...], int] = {(): 0}
         self.memo: dict[Any, Compiled] = {}
         self.made: dict[tuple[int, int], Ref] = {}  # formulas made nodes, by (id, kind)
+        self.kept: list[Any] = []
         self.fids = 0
         self.keys: dict[int, Any] = {}
         self.nodes = 0
+        self.node_kinds: dict[int, int] = {}
         self.chain = False
         self.chain_quantifiers = 0
         self.uses: dict[int, int] = {}
@@ -255,8 +257,11 @@ class Compiler:
         self.keys[id(node)] = key
         return key
 
-    def new_node(self) -> int:
+    def new_node(self, kind: int | None = None) -> int:
+        """A new node id; ``kind``: the kind of scope its verdicts belong to."""
         self.nodes += 1
+        if kind is not None:
+            self.node_kinds[self.nodes] = kind
         return self.nodes
 
     def new_fid(self) -> int:
@@ -378,7 +383,7 @@ class Compiler:
         if found is not None:
             return found
         formula = compiled
-        ident = self.new_node()
+        ident = self.new_node(kind)
         bundle = self.bundle_for(kind, formula, (1, 0))
         where: Where = "root" if kind == 0 else "p"
         for value in (1, 0):
@@ -389,7 +394,7 @@ class Compiler:
                     {"m": _p(Fact.VALUE, *spec_fields(bundle.fid), *conds)},
                 )
         ref = self.made[(id(compiled), kind)] = Ref(ident, False)
-        self.memo[("made", id(compiled), kind)] = compiled  # keeps the id alive
+        self.kept.append(compiled)  # its id is the key: keep it alive
         return ref
 
     def combine(self, every: bool, parts: list[Compiled], kind: int) -> Compiled:
@@ -407,8 +412,64 @@ class Compiler:
         merged: list[Formula] = [g[0] if len(g) == 1 else Junction(every, tuple(g)) for g in groups]
         if not nodes and len(merged) == 1:
             return merged[0]
-        refs = list(dict.fromkeys([*(self.make_node(f, kind) for f in merged), *nodes]))
-        return self.junction(every, refs, kind)
+        refs = list(dict.fromkeys(nodes))
+        if refs and len(refs) + len(merged) <= MAX_JOIN:
+            return self.mixed(every, refs, merged, kind)
+        return self.junction(every, [*(self.make_node(f, kind) for f in merged), *refs], kind)
+
+    def mixed(self, every: bool, refs: list[Ref], formulas: list[Formula], kind: int) -> Ref:
+        """``all``/``any`` of nodes and formulas: the formulas' bundles are read in the
+        junction's own rules (no node, fact or action of their own)."""
+        key = ("mixed", every, tuple(refs), tuple(id(f) for f in formulas), kind)
+        found = self.memo.get(key)
+        if isinstance(found, Ref):
+            return found
+        ident = self.new_node(kind)
+        decisive = 0 if every else 1
+        other = 1 - decisive
+        bundles = [self.bundle_for(kind, f, (0, 1)) for f in formulas]
+        branches = [
+            {"$and": [*node_fields(n), {"v": decisive ^ neg}]}
+            for n, neg in (self.refer(r, ident) for r in refs)
+        ]
+        self.emit_rule(ident, decisive, "m", "p", {"m": _p(Fact.VERDICT, _any_of(branches))})
+        for formula, bundle in zip(formulas, bundles, strict=True):
+            conds = holds(formula, decisive, bundle)
+            if conds is not None:
+                self.emit_rule(
+                    ident,
+                    decisive,
+                    "m",
+                    "p",
+                    {"m": _p(Fact.VALUE, *spec_fields(bundle.fid), *conds)},
+                )
+        # one event per activation at most (see events): parts after the first are facts
+        reads = [self.refer(r, None if j else ident) for j, r in enumerate(refs)]
+        patterns: list[dict[str, Any]] = [
+            {
+                f"m{j}": _p(
+                    Fact.VERDICT,
+                    *node_fields(n),
+                    {"v": other ^ neg},
+                    *([{"p": {"m0": "p"}}] if j else []),
+                )
+            }
+            for j, (n, neg) in enumerate(reads)
+        ]
+        for j, (formula, bundle) in enumerate(zip(formulas, bundles, strict=True), len(reads)):
+            conds = holds(formula, other, bundle)
+            if conds is None:  # this part can never be the other value
+                patterns = []
+                break
+            patterns.append(
+                {f"m{j}": _p(Fact.VALUE, *spec_fields(bundle.fid), {"p": {"m0": "p"}}, *conds)}
+            )
+        if patterns:
+            self.emit_rule(ident, other, "m0", "p", *patterns)
+        ref = Ref(ident, False)
+        self.memo[key] = ref
+        self.kept.append(formulas)  # their ids are in the key: keep them alive
+        return ref
 
     # -- nodes ---------------------------------------------------------------------------
 
@@ -449,6 +510,10 @@ class Compiler:
     def emit_rule(
         self, ident: int, value: int, alias: str, where: Where, *patterns: dict[str, Any]
     ) -> None:
+        """A rule giving node ``ident`` verdict ``value`` in the scope ``where`` of the fact
+        ``alias`` (the profile's, known without reading the match, for a profile-level node)."""
+        if self.node_kinds.get(ident) == 0:
+            where = "root"
         self.rule(Emit(ident, value, alias, where), *patterns)
 
     def constant(self, value: int, kind: int) -> Ref:
@@ -456,7 +521,7 @@ class Compiler:
         found = self.memo.get(key)
         if isinstance(found, Ref):
             return found
-        ident = self.new_node()
+        ident = self.new_node(kind)
         group = self.base(kind, lift=False)
         self.emit_rule(ident, value, "s", "p", {"s": _p(Fact.SCOPE, {"k": kind}, {"q": group})})
         ref = Ref(ident, False)
@@ -475,7 +540,7 @@ class Compiler:
         found = self.memo.get(key)
         if isinstance(found, Ref):
             return found
-        ident = self.new_node()
+        ident = self.new_node(kind)
         decisive = 0 if every else 1
         branches = [
             {"$and": [*node_fields(n), {"v": decisive ^ neg}]}
@@ -503,13 +568,13 @@ class Compiler:
 
     def lift(self, inner: Ref, kind: int) -> Ref:
         """A root-level verdict (the control chain's) copied into every scope of ``kind``."""
-        ident = self.new_node()
+        ident = self.new_node(kind)
         group = self.base(kind, lift=True)
         carrier, negated = self.refer(inner, None)
         self.rule(
             Copy(ident, "s", "q", negated),
             {"s": _p(Fact.SCOPE, {"k": kind}, {"q": group})},
-            {"q": _p(Fact.VERDICT, *node_fields(carrier), {"p": 0})},
+            {"q": _p(Fact.VERDICT, *node_fields(carrier), {"p": {"s": "pf"}})},
         )
         return Ref(ident, False)
 
@@ -518,7 +583,7 @@ class Compiler:
         self.chain = self.chain or chain
         items = self.kind_for(kind, node.collection)
         body = self.compile(node.where, items)
-        ident = self.new_node()
+        ident = self.new_node(kind)
         if chain:
             group = self.chain_quantifiers // GROUP
             self.chain_quantifiers += 1
@@ -554,11 +619,11 @@ class Compiler:
         if chain:
             closed = {"l": _p(Fact.CLOSED, q)}
             where: Where = "root"
-            join: list[dict[str, Any]] = []
+            join = [{"pp": {"l": "pf"}}]
         else:
             closed = {"l": _p(Fact.LENGTH, {"c": items}, q)}
             where = "p"
-            join = [{"pp": {"l": "p"}}]
+            join = [{"pp": {"l": "p"}}]  # the items of this list only
         if failing is None:  # no item can fail to be the other value
             self.emit_rule(ident, other, "l", where, closed)
         else:
@@ -585,7 +650,7 @@ class Compiler:
             {"m": _p(Fact.VERDICT, *node_fields(read), {"v": decisive ^ neg})},
         )
         z = {"z": _p(Fact.PREFIX, *node_fields(ident))}
-        item = [{"i": {"z": "k"}}] if chain else [{"pp": {"z": "p"}}, {"i": {"z": "k"}}]
+        item = [{"pp": {"z": "p"}}, {"i": {"z": "k"}}]  # the next item of this list
         read, neg = self.refer(body, None)  # the step's prefix fact is its one event
         self.rule(
             Step(ident, "z"),
@@ -595,9 +660,14 @@ class Compiler:
         q = {"q": group}
         if chain:
             self.rule(StartWalk(ident, None), {"g": _p(Fact.CHAIN_SIZE, q)})
-            self.rule(Step(ident, "z"), z, {"o": _p(Fact.OUTSIDE, q, {"i": {"z": "k"}})})
+            self.rule(Step(ident, "z"), z, {"o": _p(Fact.OUTSIDE, q, *item)})
             self.emit_rule(
-                ident, other, "z", "p", z, {"g": _p(Fact.CHAIN_SIZE, q, {"r": {"z": "k"}})}
+                ident,
+                other,
+                "z",
+                "root",
+                z,
+                {"g": _p(Fact.CHAIN_SIZE, q, {"pf": {"z": "p"}}, {"r": {"z": "k"}})},
             )
         else:
             self.rule(StartWalk(ident, "m"), {"m": _p(Fact.LENGTH, {"c": items}, q)})
@@ -612,7 +682,7 @@ class Compiler:
 
     def aggregate(self, node: Aggregate, kind: int) -> Ref:
         self.chain = self.chain or _uses_chain(node)
-        ident = self.new_node()
+        ident = self.new_node(kind)
         fid = self.new_fid()
         self.single_specs.add(fid)  # at most one of its four rules matches
         plain = enc.plain_threshold(node.threshold)
@@ -665,7 +735,7 @@ class Compiler:
         self.rule(
             Outside("b"),
             {"a": _p(Fact.CLOSED, {"q": 0})},
-            {"b": _p(Fact.RELATED)},
+            {"b": _p(Fact.RELATED, {"pf": {"a": "pf"}})},
             {"c$not": _p(Fact.MEMBER, {"i": {"b": "i"}})},
         )
 

@@ -50,7 +50,12 @@ class Fact(StrEnum):
 FIELDS: Mapping[Fact, Mapping[str, str]] = MappingProxyType(
     {
         Fact.SENTINEL: {},
-        Fact.SCOPE: {"k": "scope kind", "q": "group", "p": "scope instance"},
+        Fact.SCOPE: {
+            "k": "scope kind",
+            "q": "group",
+            "p": "scope instance",
+            "pf": "the profile's root scope instance",
+        },
         Fact.VALUE: {
             "g": "bundle id, high digit",
             "f": "bundle id, low digit",
@@ -83,12 +88,29 @@ FIELDS: Mapping[Fact, Mapping[str, str]] = MappingProxyType(
             "k": "items walked",
         },
         Fact.LENGTH: {"c": "item kind", "q": "group", "p": "scope instance", "n": "length"},
-        Fact.RELATED: {"i": "position", "r": "relations", "o": "its id", "w": "salt"},
-        Fact.CONTROLLED_BY: {"d": "the controlled one's position", "c": "controller's id"},
-        Fact.MEMBER: {"i": "position"},
-        Fact.CLOSED: {"q": "group"},
-        Fact.CHAIN_SIZE: {"q": "group", "r": "related organisations"},
-        Fact.OUTSIDE: {"q": "group", "i": "position"},
+        Fact.RELATED: {
+            "i": "session-wide id",
+            "pf": "the profile's root scope instance",
+            "r": "relations",
+            "o": "its id, after the profile's root",
+            "w": "salt",
+        },
+        Fact.CONTROLLED_BY: {
+            "d": "the controlled one's session-wide id",
+            "c": "the controller's id, after the profile's root",
+        },
+        Fact.MEMBER: {"i": "session-wide id"},
+        Fact.CLOSED: {"q": "group", "pf": "the profile's root scope instance"},
+        Fact.CHAIN_SIZE: {
+            "q": "group",
+            "pf": "the profile's root scope instance",
+            "r": "related organisations",
+        },
+        Fact.OUTSIDE: {
+            "q": "group",
+            "pp": "the profile's root scope instance",
+            "i": "position among the related organisations",
+        },
     }
 )
 

@@ -1,12 +1,22 @@
-"""One evaluation in durable_rules, driven synchronously (private to :mod:`.durable`).
+"""Evaluations in durable_rules, driven synchronously.
 
-The adapter asserts the facts of one profile under a fresh session id (``sid``), then
-drains the agenda itself: ``start_action_for_state`` hands over the first rule match,
-the adapter runs its action (which may assert more facts), and
-``complete_and_start_action`` hands over the next, until none is left. No host, no
-threads, no timers. Two strata: first the scopes, values and control links (the engine
-derives the control chain and the verdicts), then, once that fixpoint is reached, the
-"closed" fact that lets the engine mark non-members, and the aggregates' bounds.
+A :class:`Session` is one durable_rules session (``sid``) of one ruleset, kept live across
+profiles: creating a session costs more than deciding a profile in it (durable_rules sets
+up every beta node's frame pools), so one session decides many profiles, one after the
+other, and is deleted after :data:`SESSION_FACTS` stored facts, or at the first error. The
+profiles cannot see each other: every scope instance, related organisation and list has a
+session-wide id, each id token of a related organisation carries its profile's root id
+(``pf``), and every rule joining two facts joins them on such an id. A profile's facts
+stay in the session (retracting them would cost as much as asserting them); its
+verdicts are those its own drain derives.
+
+An :class:`Evaluation` asserts the facts of one profile, then drains the agenda itself:
+``start_action_for_state`` hands over the first rule match, the adapter runs its action
+(which may assert more facts), and ``complete_and_start_action`` hands over the next, until
+none is left. No host, no threads, no timers. Two strata: first the scopes, values and
+control links (the engine derives the control chain and the verdicts), then, once that
+fixpoint is reached, the "closed" fact that lets the engine mark non-members, and the
+aggregates' bounds.
 
 Facts are asserted one at a time, each answer checked: a batch (``assert_facts``) reports
 only its last refusal and silently drops every fact after one it cannot parse. durable_rules
@@ -17,9 +27,9 @@ is asserted again with a salt field (``w``, read by no rule) that changes its id
 
 A fact that one rule activation reads is asserted as an *event*: durable_rules deletes an
 event once the rule that read it has run, and every stored fact costs about 7 KB and a
-longer index (:mod:`.limits`). Events are the quantifiers' prefix facts, the value
-facts of one test, the aggregates' bounds and the verdicts of nodes read by one parent
-(``Compiler.events``; never two in one rule): about half the facts of a large profile.
+longer index (:mod:`.limits`). Events are the quantifiers' prefix facts, the aggregates'
+bounds and the verdicts of nodes read by one parent (``Compiler.events``; never two in
+one rule).
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ from .leaves import Encoding, ValueSpec
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Salted retries of a fact refused for an id collision (each fails with odds of ~1e-5).
 _SALTS = 8
+#: Stored facts after which a session is deleted and the next profile starts a new one.
+SESSION_FACTS = 2000
 _VERDICT: dict[int | None, Verdict] = {
     1: Verdict.TRIGGERED,
     0: Verdict.CLEAR,
@@ -87,32 +99,76 @@ def encode(spec: ValueSpec, scope: Any) -> dict[str, Any] | None:
     return {"a": items, "n": len(items), "b": enc.element_token(other) if two else None}
 
 
+class Session:
+    """One live durable_rules session of one ruleset, deciding profile after profile."""
+
+    def __init__(self, engine: Any, handle: int, sid: str) -> None:
+        self.engine, self.handle, self.sid = engine, handle, sid
+        self.sid_json = _dumps(sid)
+        self.state: int | None = None  # durable_rules' state once a fact is asserted
+        self.asserted: set[str] = set()
+        self.ids = 0
+        self.stored = 0
+        self.salted = 0
+
+    def new_ids(self, count: int = 1) -> int:
+        """The first of ``count`` new session-wide ids."""
+        first = self.ids
+        self.ids += count
+        return first
+
+    @property
+    def spent(self) -> bool:
+        """Whether the session holds enough facts to be deleted after this profile."""
+        return self.stored >= SESSION_FACTS
+
+    def assert_all(self, texts: list[str], event: bool) -> None:
+        """Assert facts (or events), one by one (see the module's docstring)."""
+        assert_one = self.engine.assert_event if event else self.engine.assert_fact
+        handle, asserted = self.handle, self.asserted
+        for text in texts:
+            code, state = assert_one(handle, text)
+            if code == 2 and text not in asserted:  # another fact's id hash: salt it
+                for salt in range(1, _SALTS + 1):
+                    code, state = assert_one(handle, f'{text[:-1]},"w":{salt}}}')
+                    if code != 2:
+                        self.salted += 1
+                        break
+            if code not in (0, 1):  # 1: no rule looks at this fact, which is fine
+                raise EngineError(f"durable_rules refused a fact (code {code})")
+            asserted.add(text)
+            self.state = state
+        if not event:
+            self.stored += len(texts)
+
+
 class Evaluation:
     """The facts, actions and verdicts of one ``decide`` call on one program."""
 
-    def __init__(
-        self, engine: Any, handle: int, program: Program, facts: FactBase, sid: str
-    ) -> None:
-        self.engine, self.handle, self.program, self.facts = engine, handle, program, facts
-        self.sid = sid
-        self.sid_json = _dumps(sid)
-        self.state: int | None = None
+    def __init__(self, session: Session, program: Program, facts: FactBase) -> None:
+        self.session, self.program, self.facts = session, program, facts
+        self.engine, self.handle = session.engine, session.handle
+        self.sid_json = session.sid_json
         self.pending: list[str] = []
         self.events: list[str] = []
         self.seen: set[str] = set()
-        self.asserted: set[str] = set()
         self.meta: dict[int, tuple[int, int]] = {}
         self.scopes: list[tuple[int, int, Any]] = []
         self.verdicts: dict[tuple[int, int], int] = {}
         self.members: set[int] = set()
         self.related: list[Any] = list(facts.data.get("related_organisations") or [])
+        self.root = session.new_ids()
+        self.first_related = session.new_ids(len(self.related))
         self.actions = 0
-        self.salted = 0
+
+    @property
+    def salted(self) -> int:
+        return self.session.salted
 
     # -- facts ---------------------------------------------------------------------------
 
     def push(self, fact: dict[str, Any], event: bool = False) -> None:
-        """Queue a fact unless the same fact was already asserted in this session.
+        """Queue a fact unless the same fact was already asserted for this profile.
 
         durable_rules refuses an identical second fact (MessageObservedException); a
         diamond or a cycle in the control chain, or two items deciding one quantifier,
@@ -120,7 +176,7 @@ class Evaluation:
         that one rule activation reads (see ``Compiler.events``): durable_rules deletes
         it once that rule has run.
         """
-        fact["sid"] = self.sid
+        fact["sid"] = self.session.sid
         self.push_text(_dumps(fact), event)
 
     def push_text(self, text: str, event: bool = False) -> None:
@@ -130,26 +186,15 @@ class Evaluation:
             (self.events if event else self.pending).append(text)
 
     def flush(self) -> None:
-        """Assert the queued facts, one by one (see the module's docstring)."""
+        """Assert the queued facts, then the queued events."""
         pending, self.pending = self.pending, []
         events, self.events = self.events, []
-        handle, asserted = self.handle, self.asserted
-        for assert_one, texts in (
-            (self.engine.assert_fact, pending),
-            (self.engine.assert_event, events),
-        ):
-            for text in texts:
-                code, state = assert_one(handle, text)
-                if code == 2 and text not in asserted:  # another fact's id hash: salt it
-                    for salt in range(1, _SALTS + 1):
-                        code, state = assert_one(handle, f'{text[:-1]},"w":{salt}}}')
-                        if code != 2:
-                            self.salted += 1
-                            break
-                if code not in (0, 1):  # 1: no rule looks at this fact, which is fine
-                    raise EngineError(f"durable_rules refused a fact (code {code})")
-                asserted.add(text)
-                self.state = state
+        self.session.assert_all(pending, event=False)
+        self.session.assert_all(events, event=True)
+
+    @property
+    def state(self) -> int | None:
+        return self.session.state
 
     def scope(self, kind: int, value: Any, parent: int, index: int) -> int:
         """Assert the facts of one scope instance and, recursively, of its list items.
@@ -157,13 +202,13 @@ class Evaluation:
         A list's length facts follow its items' facts: a quantifier's negated pattern over
         the items is evaluated once, when the length fact arrives.
         """
-        ident = len(self.meta)
+        ident = self.root if kind == 0 and parent < 0 else self.session.new_ids()
         self.meta[ident] = (parent, index)
         self.scopes.append((kind, ident, value))
         kinds = self.program.kinds
         spec = kinds[kind]
         for group in range(spec.bases):
-            self.push({"t": "s", "k": kind, "q": group, "p": ident})
+            self.push({"t": "s", "k": kind, "q": group, "p": ident, "pf": self.root})
         for bundle in spec.bundles:
             self.push(_bundle(bundle, kind, value, ident, parent, index))
         for collection, child in spec.children:
@@ -177,22 +222,29 @@ class Evaluation:
         return ident
 
     def organisations(self) -> None:
-        """Related organisations and their control links, for the chain's derivation."""
+        """Related organisations and their control links, for the chain's derivation.
+
+        Each has a session-wide id (``i``); their ids and controllers are tokens prefixed
+        with the profile's root id, so links never cross profiles.
+        """
+        root, first = self.root, self.first_related
         for index, item in enumerate(self.related):
             if not isinstance(item, Mapping):
                 raise UndecidableError("a related organisation is not a mapping")
             fact: dict[str, Any] = {
                 "t": "ro",
-                "i": index,
+                "i": first + index,
+                "pf": root,
                 "r": [enc.element_token(r) for r in _listed(item.get("relations") or [])],
             }
             if item.get("id") is not None:
-                fact["o"] = enc.element_token(item["id"])
+                fact["o"] = f"{root}:{enc.element_token(item['id'])}"
             self.push(fact)
             for controller in _listed(item.get("controlled_by") or []):
-                self.push({"t": "cb", "d": index, "c": enc.element_token(controller)})
+                link = f"{root}:{enc.element_token(controller)}"
+                self.push({"t": "cb", "d": first + index, "c": link})
         for group in range(self.program.chain_groups):
-            self.push({"t": "g", "q": group, "r": len(self.related)})
+            self.push({"t": "g", "q": group, "pf": root, "r": len(self.related)})
 
     def verdict(self, node: int, scope: int, value: int) -> None:
         known = self.verdicts.setdefault((node, scope), value)
@@ -221,7 +273,7 @@ class Evaluation:
         self.actions += 1
         if isinstance(action, Emit):
             if action.where == "root":  # the match is not needed: not even parsed
-                self.verdict(action.node, 0, action.value)
+                self.verdict(action.node, self.root, action.value)
             else:
                 match = json.loads(message)[name]
                 self.verdict(action.node, match[action.alias][action.where], action.value)
@@ -236,26 +288,36 @@ class Evaluation:
             value = match[action.value_alias]["v"] ^ action.negated
             self.verdict(action.node, match[action.scope_alias]["p"], value)
         elif isinstance(action, StartWalk):
-            self.prefix(action.node, 0 if action.alias is None else match[action.alias]["p"], 0)
+            scope = self.root if action.alias is None else match[action.alias]["p"]
+            self.prefix(action.node, scope, 0)
         elif isinstance(action, Step):
             prefix = match[action.alias]
             self.prefix(action.node, prefix["p"], prefix["k"] + 1)
         elif isinstance(action, Member):
             self.member(match[action.alias]["i"])
         elif isinstance(action, Outside):
-            index = match[action.alias]["i"]
+            index = self._position(match[action.alias]["i"])
             for group in range(self.program.chain_groups):
-                self.push({"t": "nm", "q": group, "i": index})
+                self.push({"t": "nm", "q": group, "pp": self.root, "i": index})
         else:  # pragma: no cover - the union is exhausted above
             raise EngineError(f"internal: unknown action {action}")
 
-    def member(self, index: int) -> None:
-        if index in self.members:
+    def member(self, ident: int) -> None:
+        """The related organisation of session-wide id ``ident`` is in the chain."""
+        if ident in self.members:
             return
-        self.members.add(index)
-        self.push({"t": "cm", "i": index})
+        index = self._position(ident)
+        self.members.add(ident)
+        self.push({"t": "cm", "i": ident})
         if self.program.chain_kind is not None:
-            self.scope(self.program.chain_kind, self.related[index], -1, index)
+            self.scope(self.program.chain_kind, self.related[index], self.root, index)
+
+    def _position(self, ident: int) -> int:
+        """The position of related organisation ``ident`` among this profile's."""
+        index = ident - self.first_related
+        if not 0 <= index < len(self.related):
+            raise EngineError("internal: a match reached another profile's organisation")
+        return index
 
     def drain(self) -> None:
         """Run rule matches until none is left (a fixpoint).
@@ -303,21 +365,22 @@ class Evaluation:
                 )
 
     def run(self) -> dict[str, Verdict]:
-        """Evaluate every target. The caller deletes the state (``self.state``)."""
-        self.push({"t": "o"})  # the sentinel: a rule fires in every session
-        self.drain()
+        """Evaluate every target (the caller deletes the session after an error)."""
+        if self.session.state is None:
+            self.push({"t": "o"})  # the sentinel: a rule fires in every session
+            self.drain()
         self.scope(0, self.facts.data, -1, -1)
         if self.program.chain:
             self.organisations()
         self.drain()
         if self.program.chain:
             for group in range(self.program.chain_groups):
-                self.push({"t": "cl", "q": group})
+                self.push({"t": "cl", "q": group, "pf": self.root})
         self.aggregates()
         self.drain()
         return {
             key: _VERDICT[
-                None if (found := self.verdicts.get((node, 0))) is None else found ^ negated
+                None if (found := self.verdicts.get((node, self.root))) is None else found ^ negated
             ]
             for key, (node, negated) in self.program.roots.items()
         }

@@ -19,10 +19,12 @@ from ...vocabulary import Verdict
 from ..facts import FactBase
 from ..interface import Engine, Target
 from .compile import Program, compile_chunks, compile_program
-from .run import Evaluation
+from .run import Evaluation, Session
 
 _LOCK = threading.RLock()
 _SESSIONS = itertools.count(1)
+#: The live session of each ruleset (by handle), shared by every engine deciding with it.
+_LIVE: dict[int, Session] = {}
 
 
 @cache
@@ -118,26 +120,48 @@ class DurableEngine(Engine):
 
     @staticmethod
     def _session(program: Program, handle: int, facts: FactBase) -> dict[str, Verdict]:
+        """Decide ``facts`` in the ruleset's live session (a new one when there is none).
+
+        A session that fails is deleted at once and never reused; one that holds
+        :data:`.run.SESSION_FACTS` facts is deleted after the profile.
+        """
         module = _require()
         with _LOCK:
-            run = Evaluation(module, handle, program, facts, f"imsa-{next(_SESSIONS)}")
-            failed = True
+            session = _LIVE.pop(handle, None)
+            if session is None or session.engine is not module:
+                if session is not None:
+                    _delete(session, quiet=True)
+                session = Session(module, handle, f"imsa-{next(_SESSIONS)}")
             try:
-                verdicts = run.run()
-                failed = False
-            except UndecidableError as error:
-                raise EngineError(f"cannot evaluate this profile: {error}") from error
-            except EngineError:
-                raise
-            except Exception as error:
+                verdicts = Evaluation(session, program, facts).run()
+            except BaseException as error:
+                _delete(session, quiet=True)
+                if isinstance(error, UndecidableError):
+                    raise EngineError(f"cannot evaluate this profile: {error}") from error
+                if isinstance(error, EngineError) or not isinstance(error, Exception):
+                    raise
                 raise EngineError(f"durable_rules failed: {error}") from error
-            finally:
-                if run.state is not None:
-                    try:
-                        module.delete_state(handle, run.sid)
-                    except Exception as error:
-                        if not failed:
-                            raise EngineError(
-                                f"durable_rules could not delete a session: {error}"
-                            ) from error
+            if session.spent:
+                _delete(session, quiet=False)
+            else:
+                _LIVE[handle] = session
         return verdicts
+
+
+def _delete(session: Session, quiet: bool) -> None:
+    """Delete ``session`` in durable_rules (if a fact ever reached it)."""
+    if session.state is None:
+        return
+    try:
+        session.engine.delete_state(session.handle, session.sid)
+    except Exception as error:
+        if not quiet:
+            raise EngineError(f"durable_rules could not delete a session: {error}") from error
+
+
+def close_sessions() -> None:
+    """Delete every live session (they are otherwise kept for the next profile)."""
+    with _LOCK:
+        while _LIVE:
+            _, session = _LIVE.popitem()
+            _delete(session, quiet=True)
