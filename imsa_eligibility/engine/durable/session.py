@@ -79,12 +79,12 @@ class DurableEngine(Engine):
 
     def __init__(self) -> None:
         self._targets: tuple[Target, ...] = ()
-        self._compiled: dict[frozenset[str] | None, list[tuple[Program, int]]] = {}
+        self._programs: list[tuple[Program, int]] | None = None
 
     def prepare(self, targets: Sequence[Target]) -> None:
         """Compile ``targets`` and register the rulesets (once per process and content)."""
         self._targets = tuple(targets)
-        self._compiled = {None: self._register(self._targets)}
+        self._programs = self._register(self._targets)
 
     @staticmethod
     def _register(targets: Sequence[Target]) -> list[tuple[Program, int]]:
@@ -96,27 +96,24 @@ class DurableEngine(Engine):
         with _LOCK:
             return [(program, _ruleset(program.name, program.text)) for program in programs]
 
-    def _programs_for(self, keys: Collection[str] | None) -> list[tuple[Program, int]]:
-        """The rulesets deciding just ``keys`` (compiled once per set of keys)."""
-        wanted = None if keys is None else frozenset(keys)
-        if wanted is not None and wanted >= {t.key for t in self._targets}:
-            wanted = None
-        found = self._compiled.get(wanted)
-        if found is None:
-            chosen = [t for t in self._targets if wanted is None or t.key in wanted]
-            found = self._compiled[wanted] = self._register(chosen)
-        return found
-
     def decide(self, facts: FactBase, keys: Collection[str] | None = None) -> dict[str, Verdict]:
-        """The verdict of the targets named by ``keys`` (default: all), decided in fresh
-        durable_rules sessions of rulesets holding just those targets (one session per
-        ruleset, when they take more than one)."""
-        if not self._compiled:
+        """The verdict of the targets named by ``keys`` (default: all).
+
+        Each ruleset holding one of them decides all of its targets (nations share most
+        of their nodes, so deciding every nation costs little more than one), in its live
+        session; the verdicts asked for are returned.
+        """
+        if self._programs is None:
             self.prepare(())
+        assert self._programs is not None
+        wanted = None if keys is None else set(keys)
         verdicts: dict[str, Verdict] = {}
-        for program, handle in self._programs_for(keys):
-            verdicts.update(self._session(program, handle, facts))
-        return verdicts
+        for program, handle in self._programs:
+            if wanted is None or not wanted.isdisjoint(program.roots):
+                verdicts.update(self._session(program, handle, facts))
+        if wanted is None:
+            return verdicts
+        return {key: verdict for key, verdict in verdicts.items() if key in wanted}
 
     @staticmethod
     def _session(program: Program, handle: int, facts: FactBase) -> dict[str, Verdict]:
