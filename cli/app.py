@@ -122,6 +122,24 @@ def check(
             min=1,
         ),
     ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            help="The accreditation panel's waivers file: waivers in force on the --as-of "
+            "date set triggered findings aside (see README, Panels: waivers).",
+            metavar="FILE",
+        ),
+    ] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record",
+            help="Store every decision, with the profile, rules and waivers it was made "
+            "from, in the register DB (an SQLite file, made when missing); see 'register'.",
+            metavar="DB",
+        ),
+    ] = None,
 ) -> None:
     """Decide each profile, per nation, and explain every decision.
 
@@ -138,6 +156,8 @@ def check(
         fmt=output_format.value,
         output=output,
         jobs=jobs,
+        waivers=waivers,
+        record=record,
     )
     raise typer.Exit(code)
 
@@ -179,7 +199,14 @@ def _add_rules() -> None:
     app.add_typer(rules_app, name="rules")
 
 
+def _add_register() -> None:
+    from .register import app as register_app
+
+    app.add_typer(register_app, name="register")
+
+
 _add_rules()
+_add_register()
 
 
 @app.command(cls=Command)

@@ -10,14 +10,13 @@ constant memory and is byte-identical whatever the number of processes.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imsa_eligibility.engine import engine_for
 from imsa_eligibility.errors import EngineError, ImsaError, Problem
@@ -28,7 +27,13 @@ from imsa_eligibility.rules.model import RuleSet
 from imsa_eligibility.vocabulary import Outcome
 
 from .exitcodes import INTERNAL, INVALID
-from .inputs import load, load_record
+from .inputs import load, load_kept, load_record, syntax_of
+
+if TYPE_CHECKING:  # imported by decide_all when it runs several processes
+    from concurrent.futures import Future
+
+    from imsa_eligibility.panel.register import Summary
+    from imsa_eligibility.panel.waivers import WaiverSet
 
 JSONL_SUFFIX = ".jsonl"
 #: Batches at least this large are decided on every core by default.
@@ -60,6 +65,18 @@ class Result:
     organisation_id: str = ""
     problems: list[Problem] = field(default_factory=list)
     code: int = 0
+    recorded: Recording | None = None  # with --record: what the register keeps
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What the register keeps of a decision made in a worker: its JSON, the profile's
+    bytes and the syntax they were read in (``check --record``)."""
+
+    decision_json: str
+    profile: bytes
+    syntax: str
+    summary: Summary
 
 
 def records(path: Path) -> Iterator[Source]:
@@ -101,6 +118,8 @@ class Settings:
     as_of: dt.date
     fmt: str
     mark: Mark = plain
+    waivers: WaiverSet | None = None  # applied where each decision is made (workers too)
+    record: bool = False  # keep each decision's JSON and profile bytes (check --record)
 
 
 def make_writer(settings: Settings) -> ReportWriter:
@@ -118,10 +137,13 @@ class Decider:
         self.engine = engine_for(settings.engine, settings.ruleset)
         self.writer = make_writer(settings)
 
-    def _load(self, source: Source) -> LoadedProfile:
+    def _load(self, source: Source) -> tuple[LoadedProfile, bytes]:
+        """The profile, and (with ``record``) the bytes it was read from."""
         if source.line:
-            return load_record(source.path, source.line, source.data)
-        return load(source.path)
+            return load_record(source.path, source.line, source.data), source.data
+        if self.settings.record:
+            return load_kept(source.path)
+        return load(source.path), b""
 
     def decide(self, source: Source) -> Result:
         """The result of deciding ``source`` (its problems when it cannot be decided)."""
@@ -129,7 +151,7 @@ class Decider:
 
         result = Result(source.name)
         try:
-            loaded = self._load(source)
+            loaded, raw = self._load(source)
         except ImsaError as exc:
             result.problems, result.code = exc.problems, INVALID
             return result
@@ -148,10 +170,21 @@ class Decider:
             ]
             result.code = INTERNAL
             return result
+        if settings.waivers is not None:
+            from imsa_eligibility.panel.waivers import apply_waivers
+
+            decision = apply_waivers(decision, settings.waivers, settings.as_of)
         result.piece = self.writer.piece(decision)
         result.outcome = decision.outcome
         result.organisation_id = decision.organisation_id
         result.code = decision.outcome.exit_code
+        if settings.record:
+            from imsa_eligibility.panel.register import Summary, decision_text
+
+            piece = result.piece if settings.fmt == "json" else None
+            syntax = "json" if source.line else syntax_of(source.path)
+            text = decision_text(decision, piece)
+            result.recorded = Recording(text, raw, syntax, Summary.of(decision))
         return result
 
 
@@ -183,6 +216,9 @@ def decide_all(settings: Settings, batch: Iterable[Source], jobs: int) -> Iterat
         for source in batch:
             yield decider.decide(source)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     items = iter(batch)
     pending: deque[Future[list[Result]]] = deque()

@@ -11,9 +11,10 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imsa_eligibility.engine import default_engine, durable_ready
-from imsa_eligibility.errors import Problem, RuleFileError
+from imsa_eligibility.errors import Problem, RuleFileError, WaiverFileError
 from imsa_eligibility.profile.notes import duplicate_id_notes
 from imsa_eligibility.report.text import plain
 from imsa_eligibility.rules.load import load_ruleset
@@ -23,6 +24,10 @@ from . import console
 from .batch import Result, Settings, count, decide_all, default_jobs, make_writer, sources
 from .exitcodes import INTERNAL, INVALID, combine
 from .inputs import expand
+from .record import start_recording
+
+if TYPE_CHECKING:
+    from imsa_eligibility.panel.waivers import WaiverSet
 
 PROGRESS_FROM = 20
 
@@ -34,7 +39,7 @@ def _progress(results: Iterator[Result], total: int) -> Iterator[Result]:
     from rich.progress import track
 
     yield from track(
-        results, total=total, description="Deciding", console=console.stderr, transient=True
+        results, total=total, description="Deciding", console=console.stderr(), transient=True
     )
 
 
@@ -48,8 +53,15 @@ def run_check(
     fmt: str,
     output: Path | None,
     jobs: int | None = None,
+    waivers: Path | None = None,
+    record: Path | None = None,
 ) -> int:
-    """Decide every profile under ``paths``; return the batch's exit code."""
+    """Decide every profile under ``paths``; return the batch's exit code.
+
+    With ``waivers``, the panel's waivers file is read and checked against the rule set
+    first (a problem stops the run: nothing is decided); its waivers in force on ``as_of``
+    are applied to each decision as it is made, and each one not in force is an error.
+    """
     if engine == "durable" and not durable_ready():
         console.notice(
             "error: the durable engine cannot run on this Python (durable_rules "
@@ -73,11 +85,21 @@ def run_check(
     except RuleFileError as exc:
         console.problems(exc.problems)
         return INVALID
+    waiver_set: WaiverSet | None = None
+    if waivers is not None:
+        from imsa_eligibility.panel.waivers import load_waivers
+
+        try:
+            waiver_set = load_waivers(waivers, ruleset)
+        except WaiverFileError as exc:
+            console.problems(exc.problems)
+            return INVALID
     inputs = console.announce(expand(paths, output))
     if inputs.clash:
         return INVALID
     files, errors = inputs.files, inputs.problems
     total = count(files)
+    recorder = start_recording(record, ruleset, waiver_set, nations, as_of, engine, output)
     settings = Settings(
         ruleset,
         engine,
@@ -85,9 +107,17 @@ def run_check(
         as_of,
         fmt,
         console.mark if fmt == "text" and output is None and sys.stdout.isatty() else plain,
+        waivers=waiver_set,
+        record=recorder is not None,
     )
     workers = jobs if jobs is not None else default_jobs(total)
     codes = [INVALID] if errors else []
+    if waiver_set is not None:
+        from imsa_eligibility.panel.waivers import waiver_problems
+
+        if stale := waiver_problems(waiver_set, as_of):  # not in force: never applied
+            errors = [*errors, *stale]
+            codes.append(INVALID)
     counts: dict[Outcome, int] = {}
     ids: list[tuple[str, str]] = []
     writer = make_writer(settings)
@@ -105,17 +135,38 @@ def run_check(
             counts[result.outcome] = counts.get(result.outcome, 0) + 1
             ids.append((result.name, result.organisation_id))
             sink.write(writer.add(result.piece))
+            if recorder is not None:
+                recorder.add(result)  # committed as it is written, in report order
         errors = sorted(errors, key=lambda p: (p.file, p.line, p.column))
         sink.write(writer.end(errors))
         sink.close()
     except BaseException:
         sink.abort()
         raise
+    finally:
+        if recorder is not None:
+            recorder.close()
     for file, notes in duplicate_id_notes(ids).items():
         for note in notes:
             console.notice(f"note: {file}: {note}")
+    if waiver_set is not None:
+        _unmatched(waiver_set, {organisation for _, organisation in ids}, as_of)
     _summary(counts, errors, total)
+    if recorder is not None:
+        console.notice(recorder.summary())
     return combine(codes)
+
+
+def _unmatched(waivers: WaiverSet, decided: set[str], as_of: dt.date) -> None:
+    """A note for each waiver in force whose organisation no decision of the batch is for."""
+    from imsa_eligibility.panel.waivers import in_force
+
+    for waiver in waivers.waivers:
+        if in_force(waiver, as_of) and waiver.organisation not in decided:
+            console.notice(
+                f"note: {waiver.file}:{waiver.line}: the waiver of {waiver.rule} for "
+                f"{waiver.organisation} matches no profile decided in this run"
+            )
 
 
 def _summary(counts: dict[Outcome, int], errors: list[Problem], total: int) -> None:

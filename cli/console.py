@@ -6,20 +6,20 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import BinaryIO
-
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
+from typing import TYPE_CHECKING, BinaryIO
 
 from imsa_eligibility.errors import Problem, UsageError
 from imsa_eligibility.printable import printable
 from imsa_eligibility.vocabulary import Effect, Outcome, Verdict
 
-from .inputs import Inputs
+if TYPE_CHECKING:  # rich is imported when something is styled or written to stderr
+    from rich.console import Console
+    from rich.text import Text
+
+    from .inputs import Inputs
 
 _STYLES: dict[str, str] = {
     Outcome.ELIGIBLE: "bold green",
@@ -32,11 +32,18 @@ _STYLES: dict[str, str] = {
     Effect.CONDITION: "bold yellow",
     Effect.ADVISE: "blue",
     Verdict.UNKNOWN: "bold cyan",
+    "waived": "bold green",
     "error": "bold red",
     "file": "bold",
 }
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@cache
+def stderr() -> Console:
+    """The console that notices and problems are written to (made on first use)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 _MARKED = re.compile(r"\x00(\w+)\x01(.*?)\x02", re.S)
@@ -52,6 +59,8 @@ mark = _mark  # the Mark the text report is styled with on a terminal
 
 def _styled(marked: str) -> Text:
     """Rich text from marked text: literal text stays literal (``[policing]`` included)."""
+    from rich.text import Text
+
     out, last = Text(), 0
     for match in _MARKED.finditer(marked):
         out.append(marked[last : match.start()])
@@ -104,10 +113,16 @@ class Sink:
     def __init__(self, output: Path | None, *, styled: bool = False) -> None:
         self.output = output
         self.styled = styled and output is None and sys.stdout.isatty()
-        self._console = Console(highlight=False, soft_wrap=True) if self.styled else None
+        self._console: Console | None = None
+        if self.styled:
+            from rich.console import Console
+
+            self._console = Console(highlight=False, soft_wrap=True)
         self._temporary: Path | None = None
         self._handle: BinaryIO | None = None
         if output is not None:
+            import tempfile
+
             try:
                 descriptor, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
             except OSError as exc:
@@ -172,7 +187,9 @@ class OutputError(UsageError):
 
 def notice(message: str) -> None:
     """A one-line notice on stderr (control characters from inputs shown, never obeyed)."""
-    stderr.print(escape(printable(message)))
+    from rich.markup import escape
+
+    stderr().print(escape(printable(message)))
 
 
 def announce(inputs: Inputs) -> Inputs:
@@ -187,4 +204,4 @@ def announce(inputs: Inputs) -> Inputs:
 def problems(found: Sequence[Problem]) -> None:
     """Located problems on stderr, one a line."""
     for problem in found:
-        stderr.print(_styled(_mark("error", "error") + ": " + problem.render()))
+        stderr().print(_styled(_mark("error", "error") + ": " + problem.render()))

@@ -3,23 +3,28 @@
 Two guards keep a run from reading what it writes: the report file named by ``--output``
 is never read as an input (named as an input, it is refused, and nothing is written; found
 in a folder, it is skipped), and a JSON report of ours found in a folder is skipped, never
-read as a profile.
+read as a profile. So is a panel's waivers file found in a folder (``check --waivers``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from imsa_eligibility.errors import ImsaError, Problem
 from imsa_eligibility.profile.load import LoadedProfile, load_profile, load_profile_text
+from imsa_eligibility.source import MAX_BYTES, Syntax, syntax_for
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 STDIN = "-"  # the path that names standard input
 STDIN_NAME = "<stdin>"
 REPORT_MARK = b'"schema": "imsa-eligibility/'
+WAIVERS_HEAD = 16_384  # the bytes read to tell a waivers file from a profile
+_YAML_WAIVERS = (re.compile(rb"^panel[ \t]*:", re.M), re.compile(rb"^waivers[ \t]*:", re.M))
+_JSON_WAIVERS = (re.compile(rb'"panel"\s*:'), re.compile(rb'"waivers"\s*:'))
 
 
 @dataclass
@@ -51,6 +56,20 @@ def is_report(path: Path) -> bool:
     return REPORT_MARK in head.replace(b'"schema":"', b'"schema": "')
 
 
+def is_waivers(path: Path) -> bool:
+    """Whether ``path`` looks like a panel's waivers file: ``panel`` and ``waivers`` at its
+    top level, which no profile has (both would be unknown fields)."""
+    if path.suffix not in (".yaml", ".yml", ".json"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(WAIVERS_HEAD)
+    except OSError:
+        return False
+    marks = _JSON_WAIVERS if path.suffix == ".json" else _YAML_WAIVERS
+    return all(mark.search(head) for mark in marks)
+
+
 def expand(paths: list[Path], output: Path | None = None) -> Inputs:
     """Profile files named or found (recursively) in folders, sorted; and missing paths."""
     found: set[Path] = set()
@@ -78,6 +97,8 @@ def expand(paths: list[Path], output: Path | None = None) -> Inputs:
                     inputs.skipped.append(f"{item}: the report being written (--output)")
                 elif is_report(item):
                     inputs.skipped.append(f"{item}: a report of this tool, not a profile")
+                elif is_waivers(item):
+                    inputs.skipped.append(f"{item}: a panel's waivers file, not a profile")
                 else:
                     found.add(item)
         elif path.exists():  # a file, or a pipe such as <(...) or /dev/stdin
@@ -133,3 +154,25 @@ def load(path: Path) -> LoadedProfile:
     if str(path) == STDIN:
         return load_profile_text(STDIN_NAME, sys.stdin.buffer.read())
     return load_profile(path)
+
+
+def syntax_of(path: Path) -> Syntax:
+    """The syntax :func:`load` reads ``path`` in (standard input: YAML, which reads JSON too)."""
+    return "yaml" if str(path) == STDIN else syntax_for(path.name)
+
+
+def load_kept(path: Path) -> tuple[LoadedProfile, bytes]:
+    """:func:`load`, and the bytes the profile was read from (for the register).
+
+    The same profile as :func:`load` gives, from the same bytes: read as
+    :func:`~imsa_eligibility.source.read_document` reads them, then parsed as text.
+    """
+    if str(path) == STDIN:
+        raw = sys.stdin.buffer.read()
+        return load_profile_text(STDIN_NAME, raw), raw
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError:
+        return load_profile(path), b""  # raises, saying why the file cannot be read
+    return load_profile_text(str(path), raw, syntax=syntax_of(path)), raw

@@ -79,6 +79,10 @@ class RuleFileError(ImsaError):
     """A rule file could not be read, does not match the rule schema, or fails the lint."""
 
 
+class WaiverFileError(ImsaError):
+    """A panel's waivers file could not be read, or is not valid for the rule set used."""
+
+
 class UsageError(ImsaError):
     """The command was asked for something it cannot do (a missing path, a bad choice)."""
 

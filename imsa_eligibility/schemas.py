@@ -1,4 +1,4 @@
-"""The published JSON Schemas: profiles (from the pydantic model), rule files and reports.
+"""The published JSON Schemas: profiles (from the model), rules, reports and waivers files.
 
 :data:`SCHEMAS` is the registry: each name maps to a one-line description and the function
 that builds the schema. ``schemas/NAME.schema.json`` holds the committed copy of each.
@@ -39,11 +39,18 @@ def _report_schema() -> dict[str, Any]:
     return report_schema()
 
 
+def _waivers_schema() -> dict[str, Any]:
+    from .panel.schema import waivers_schema
+
+    return waivers_schema()
+
+
 SCHEMAS: Mapping[str, SchemaEntry] = MappingProxyType(
     {
         "profile": SchemaEntry("an employer profile (YAML or JSON)", profile_schema),
         "rules": SchemaEntry("a rule file or ruleset.yaml under rules/", _rules_schema),
         "report": SchemaEntry("the JSON report of `check -o json`", _report_schema),
+        "waivers": SchemaEntry("a panel's waivers file (`check --waivers FILE`)", _waivers_schema),
     }
 )
 """Every published schema by name, in the order they are listed."""

@@ -39,7 +39,8 @@ MAX_KEY_CHARS = 200  # a field name is a few words; a longer key is pasted text
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null")}
-_ALLOWED_TAGS = _SCALAR_TAGS | {f"{_STD}seq", f"{_STD}map"}
+_SEQ, _MAP = f"{_STD}seq", f"{_STD}map"
+_ALLOWED_TAGS = _SCALAR_TAGS | {_SEQ, _MAP}
 _PLAIN = "tag:imsa-eligibility.invalid,2024:plain"  # an untagged plain scalar, typed by us
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+)([eE][-+]?[0-9]+)?")
@@ -48,6 +49,8 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 # A tag as written before a value, after an optional anchor: ``&a !!str 2``.
 _WRITTEN_TAG = re.compile(r"(?:&[^\s,\[\]{}]+\s+)?(!<[^>]*>|![^\s,\[\]{}]*)")
+_TAG_STARTS = ("&", "!")  # what _WRITTEN_TAG can match first
+_NUMBER_STARTS = frozenset("+-.0123456789")  # what _INT and _FLOAT can match first
 
 
 def syntax_for(name: str) -> Syntax:
@@ -192,6 +195,8 @@ def plain_value(text: str) -> object:
         return True
     if text in _FALSE:
         return False
+    if text[:1] not in _NUMBER_STARTS:  # most values are words: no regex needed
+        return text
     if _INT.fullmatch(text):
         return _whole_number(text)
     if _FLOAT.fullmatch(text):
@@ -300,12 +305,16 @@ class _Builder:
 
     def _written_tag(self, node: yaml.Node) -> str | None:
         """The tag written in front of ``node`` (``!!str``, ``!``...), or None."""
-        found = _WRITTEN_TAG.match(self.text, node.start_mark.index)
+        index = node.start_mark.index
+        if self.text[index : index + 1] not in _TAG_STARTS:  # most values: no regex needed
+            return None
+        found = _WRITTEN_TAG.match(self.text, index)
         return found.group(1) if found else None
 
     def build(self, node: yaml.Node, path: PathKey) -> object:
         self.count += 1
-        where = (node.start_mark.line + 1, node.start_mark.column + 1)
+        mark = node.start_mark
+        where = (mark.line + 1, mark.column + 1)
         if self.count > self.max_values:
             raise _TooBigError(where)
         if len(path) > self.max_depth:
@@ -321,7 +330,7 @@ class _Builder:
             return None
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
-        expected = f"{_STD}seq" if isinstance(node, yaml.SequenceNode) else f"{_STD}map"
+        expected = _SEQ if isinstance(node, yaml.SequenceNode) else _MAP
         if node.tag != expected:
             shown = node.tag.replace(_STD, "!!")
             self._at(

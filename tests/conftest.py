@@ -3,14 +3,42 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
+
+CACHE_ENV = "IMSA_ELIGIBILITY_CACHE"
+_CACHES: list[tuple[str, str | None]] = []  # this run's cache folder, and what it replaced
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite never touches the user's cache (~/.cache/imsa-eligibility).
+
+    Every test, every module loaded at collection, and every process a test starts (they
+    inherit the environment) caches in a folder of this test process's own, made before
+    collection and removed at the end. A test of the cache itself sets its own.
+    """
+    folder = tempfile.mkdtemp(prefix="imsa-eligibility-test-cache-")
+    _CACHES.append((folder, os.environ.get(CACHE_ENV)))
+    os.environ[CACHE_ENV] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _CACHES:
+        folder, before = _CACHES.pop()
+        shutil.rmtree(folder, ignore_errors=True)
+        if before is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = before
+
 
 # CI replays the same examples every run (a failure there is reproducible, never a fluke of
 # the draw); locally each run explores new ones. `HYPOTHESIS_PROFILE=ci` selects it by hand.

@@ -1,7 +1,7 @@
 """Decisions: per-nation verdicts for every applicable rule, outcomes, evidence and gaps.
 
 - :mod:`.model`: the result objects (``Decision``, ``NationDecision``, ``Finding``,
-  ``EvidenceItem``);
+  ``EvidenceItem``, ``AppliedWaiver``);
 - :mod:`.decide`: deciding a profile with an explaining engine (``evaluate``);
 - :mod:`.outcome`: outcomes derived from findings (``nation_outcome``, ``reassess``).
 """
@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 from .decide import decide_nations, evaluate
-from .model import Decision, EvidenceItem, Finding, NationDecision
+from .model import AppliedWaiver, Decision, EvidenceItem, Finding, NationDecision
 from .outcome import nation_decision, nation_outcome, reassess
 
 __all__ = [
+    "AppliedWaiver",
     "Decision",
     "EvidenceItem",
     "Finding",

@@ -4,6 +4,9 @@
 engine give the same :class:`~.model.Decision`. It depends only on the engine interface:
 the engine decides (and, for durable_rules, has its verdicts checked) and explains each
 verdict; this module locates the evidence in the profile and applies the rules' texts.
+What depends only on the rule set, the nations and the date (which variants apply, what
+their findings say before any profile) is worked out once and remembered, so a batch does
+none of it per profile; variants of a rule that read the same share one finding.
 :func:`decide_nations` decides facts that need not come from a file, so a caller can
 re-decide a changed profile with an engine it has already prepared.
 """
@@ -12,15 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..engine.evidence import Evidence, Explanation
 from ..engine.facts import FactBase, facts_from_profile
 from ..engine.interface import ExplainingEngine
-from ..profile.load import LoadedProfile
-from ..profile.notes import template_notes
 from ..rules.model import RuleSet, Variant
 from ..rules.templating import fill_missing
 from ..source import format_path
@@ -28,60 +30,150 @@ from ..vocabulary import Effect, Nation, Outcome, Verdict
 from .model import Decision, EvidenceItem, Finding, NationDecision
 from .outcome import nation_decision
 
+if TYPE_CHECKING:  # pydantic's models load with the first profile, not with this module
+    from ..profile.load import LoadedProfile
+
 
 def _json_value(value: Any) -> Any:
     if value is None or isinstance(value, str | bool | int):
         return value
+    if isinstance(value, list | tuple):
+        return [v if type(v) is str else _json_value(v) for v in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
         return {k: _json_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
     return value
 
 
-def _item(facts: FactBase, file: str, evidence: Evidence) -> EvidenceItem:
-    path = evidence.path
-    anchor = (
-        ("related_organisations",) if path and path[0] in ("derived", "control_chain") else path
-    )
-    return EvidenceItem(
-        format_path(path),
-        _json_value(evidence.value),
-        file,
-        facts.line(anchor),
-        evidence.chain,
-        evidence.missing,
-        evidence.at_least,
-        evidence.checked,
-        evidence.omitted,
-    )
+class _Locator:
+    """Evidence located in one profile: the same fact in several verdicts is one item."""
+
+    def __init__(self, facts: FactBase, file: str) -> None:
+        self.facts = facts
+        self.file = file
+        self._items: dict[tuple[Any, ...], EvidenceItem] = {}
+
+    def item(self, evidence: Evidence) -> EvidenceItem:
+        """One piece of evidence, located.
+
+        A value is known by its identity: the explanations hold every value while the
+        profile is decided, so an identity is never another value's.
+        """
+        e = evidence
+        key = (e.path, id(e.value), e.chain, e.missing, e.at_least, e.checked, e.omitted)
+        known = self._items.get(key)
+        if known is None:
+            derived = bool(e.path) and e.path[0] in ("derived", "control_chain")
+            line = self.facts.line(("related_organisations",) if derived else e.path)
+            value = _json_value(e.value)
+            known = EvidenceItem(
+                format_path(e.path),
+                value,
+                self.file,
+                line,
+                e.chain,
+                e.missing,
+                e.at_least,
+                e.checked,
+                e.omitted,
+            )
+            self._items[key] = known
+        return known
+
+    def located(self, explained: Explanation) -> tuple[tuple[EvidenceItem, ...], tuple[str, ...]]:
+        """An explanation's evidence, located, and the facts it lacks."""
+        evidence = tuple(self.item(e) for e in explained.evidence)
+        return evidence, tuple(format_path(p) for p in explained.unknown)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a variant's findings take from the rule set: the same for every profile.
+
+    Variants with the same ``group`` (a rule whose texts are the same in several nations)
+    give equal findings for the same explanation, so one finding serves them all.
+    """
+
+    key: str  # the engine's target
+    rule: str
+    section: int
+    effect: Effect
+    waivable: bool
+    texts: tuple[str, str, str, str]  # title, because, remedy, source
+    fills: bool  # whether a text names {missing}, filled with what the evidence lacks
+    group: int
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What deciding for some nations on a date needs from a rule set, worked out once."""
+
+    nations: tuple[tuple[Nation, tuple[_Shape, ...]], ...]
+    keys: tuple[str, ...]
+
+
+def _shapes(chosen: dict[Nation, list[Variant]]) -> dict[Nation, tuple[_Shape, ...]]:
+    groups: dict[tuple[Any, ...], int] = {}
+    shapes = {}
+    for nation, variants in chosen.items():
+        listed = []
+        for variant in variants:
+            rule = variant.rule
+            static = (rule.id, rule.section, Effect(variant.effect), variant.waivable)
+            texts = (variant.title, variant.because, variant.remedy, variant.source)
+            fills = any("{missing}" in text for text in texts)
+            group = groups.setdefault((*static, texts), len(groups))
+            listed.append(_Shape(variant.key, *static, texts, fills, group))
+        shapes[nation] = tuple(listed)
+    return shapes
+
+
+def _make_plan(ruleset: RuleSet, nations: Sequence[Nation], as_of: dt.date) -> _Plan:
+    shapes = _shapes(applicable(ruleset, nations, as_of))
+    keys = tuple(shape.key for listed in shapes.values() for shape in listed)
+    return _Plan(tuple(shapes.items()), keys)
+
+
+#: Plans made lately, by rule set (identity), nations and date: a batch uses one or a few.
+_PLANS: dict[tuple[int, tuple[Nation, ...], dt.date], tuple[RuleSet, _Plan]] = {}
+_PLANS_KEPT = 32
+
+
+def _plan(ruleset: RuleSet, nations: Sequence[Nation], as_of: dt.date) -> _Plan:
+    """The plan for ``ruleset``, ``nations`` and ``as_of``: made once, then remembered."""
+    key = (id(ruleset), tuple(nations), as_of)
+    known = _PLANS.get(key)
+    if known is None or known[0] is not ruleset:  # the rule set is kept, so its id is its own
+        if len(_PLANS) >= _PLANS_KEPT:
+            _PLANS.clear()
+        known = _PLANS[key] = (ruleset, _make_plan(ruleset, nations, as_of))
+    return known[1]
 
 
 def _finding(
-    variant: Variant,
+    shape: _Shape,
     explained: Explanation,
-    evidence: tuple[EvidenceItem, ...],
+    located: tuple[tuple[EvidenceItem, ...], tuple[str, ...]],
     ruleset: RuleSet,
 ) -> Finding:
-    missing = [m for e in explained.evidence for m in e.missing]
-
-    def text(template: str) -> str:
-        return fill_missing(template, missing, ruleset.label)
-
+    title, because, remedy, source = texts = shape.texts
+    if shape.fills:
+        missing = [m for e in explained.evidence for m in e.missing]
+        title, because, remedy, source = (fill_missing(t, missing, ruleset.label) for t in texts)
+    evidence, to_provide = located
     return Finding(
-        rule=variant.rule.id,
-        title=text(variant.title),
-        section=variant.rule.section,
-        effect=Effect(variant.effect),
+        rule=shape.rule,
+        title=title,
+        section=shape.section,
+        effect=shape.effect,
         verdict=Verdict(explained.verdict),
-        waivable=variant.waivable,
-        because=text(variant.because),
-        remedy=text(variant.remedy),
-        source=text(variant.source),
+        waivable=shape.waivable,
+        because=because,
+        remedy=remedy,
+        source=source,
         evidence=evidence,
-        to_provide=tuple(format_path(p) for p in explained.unknown),
+        to_provide=to_provide,
     )
 
 
@@ -109,20 +201,25 @@ def decide_nations(
     engine: ExplainingEngine,
 ) -> tuple[NationDecision, ...]:
     """Each nation's decision on ``facts`` (the profile read from ``file``)."""
-    chosen = applicable(ruleset, nations, as_of)
-    keys = [variant.key for variants in chosen.values() for variant in variants]
-    explained = engine.explain(facts, keys)
-    located: dict[int, tuple[EvidenceItem, ...]] = {}  # explanations are shared by nations
+    plan = _plan(ruleset, nations, as_of)
+    explained = engine.explain(facts, plan.keys)
+    # Explanations are shared by targets with one condition, and findings by variants
+    # with one shape: each is located (and made) once.
+    locator = _Locator(facts, file)
+    located: dict[int, tuple[tuple[EvidenceItem, ...], tuple[str, ...]]] = {}
+    made: dict[tuple[int, int], Finding] = {}
     results = []
-    for nation, variants in chosen.items():
+    for nation, shapes in plan.nations:
         findings = []
-        for variant in variants:
-            found = explained[variant.key]
-            evidence = located.get(id(found))
-            if evidence is None:
-                evidence = tuple(_item(facts, file, e) for e in found.evidence)
-                located[id(found)] = evidence
-            findings.append(_finding(variant, found, evidence, ruleset))
+        for shape in shapes:
+            found = explained[shape.key]
+            finding = made.get((shape.group, id(found)))
+            if finding is None:
+                where = located.get(id(found))
+                if where is None:
+                    where = located[id(found)] = locator.located(found)
+                finding = made[shape.group, id(found)] = _finding(shape, found, where, ruleset)
+            findings.append(finding)
         results.append(nation_decision(nation, findings))
     return tuple(results)
 
@@ -148,7 +245,7 @@ def evaluate(
     results = decide_nations(facts, loaded.file, ruleset, ordered, as_of, engine)
     notes = tuple(
         f"{n} is not among the nations the profile names" for n in ordered if n not in declared
-    ) + tuple(template_notes(loaded))
+    ) + tuple(_template_notes(loaded))
     return Decision(
         file=loaded.file,
         organisation_id=profile.organisation.id,
@@ -165,3 +262,9 @@ def evaluate(
         verified_by=engine.verified_by,
         notes=notes,
     )
+
+
+def _template_notes(loaded: LoadedProfile) -> list[str]:
+    from ..profile.notes import template_notes
+
+    return list(template_notes(loaded))

@@ -33,8 +33,30 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class AppliedWaiver:
+    """The panel's waiver that a finding is waived by, as the report shows it.
+
+    ``file`` and ``line`` locate the waiver in its waivers file; the rest is what the panel
+    wrote. Made by :mod:`imsa_eligibility.panel.waivers`, which this layer never imports.
+    """
+
+    file: str
+    line: int
+    panel: str
+    approved_by: str
+    approved_on: dt.date
+    expires: dt.date
+    justification: str
+    conditions: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
-    """One applicable rule's verdict for one nation, with its reasons."""
+    """One applicable rule's verdict for one nation, with its reasons.
+
+    ``waived`` findings (a panel's waiver in force, ``waiver``) keep their verdict but no
+    longer count towards the outcome.
+    """
 
     rule: str
     title: str
@@ -48,6 +70,7 @@ class Finding:
     evidence: tuple[EvidenceItem, ...]
     to_provide: tuple[str, ...] = ()
     waived: bool = False
+    waiver: AppliedWaiver | None = None
 
     @property
     def counts(self) -> bool:
@@ -70,7 +93,8 @@ class Decision:
     """The decision on one profile, with what is needed to replay it.
 
     ``engine`` decided the verdicts; ``verified_by`` decided them again and agreed (None
-    when one engine decided alone).
+    when one engine decided alone). ``waivers_sha256`` is the sha256 of the panel's waivers
+    file the findings were checked against (None when there was none).
     """
 
     file: str
@@ -87,3 +111,4 @@ class Decision:
     engine: str
     verified_by: str | None = None
     notes: tuple[str, ...] = field(default=())
+    waivers_sha256: str | None = None

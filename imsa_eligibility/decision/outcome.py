@@ -21,7 +21,11 @@ def nation_outcome(findings: Sequence[Finding]) -> Outcome:
     unknown; else refer_to_panel, eligible_with_conditions, eligible. Advice and waived
     findings never count.
     """
-    counting = [f for f in findings if f.counts]
+    return _outcome([f for f in findings if f.counts])
+
+
+def _outcome(counting: Sequence[Finding]) -> Outcome:
+    """The outcome of the findings that count (see :func:`nation_outcome`)."""
     triggered = {f.effect for f in counting if f.verdict is Verdict.TRIGGERED}
     if Effect.EXCLUDE in triggered:
         return Outcome.INELIGIBLE
@@ -36,15 +40,13 @@ def nation_outcome(findings: Sequence[Finding]) -> Outcome:
 
 def nation_decision(nation: Nation, findings: Sequence[Finding]) -> NationDecision:
     """A nation's decision: its outcome and the facts to provide, from its findings."""
+    counting = [f for f in findings if f.counts]
     to_provide = tuple(
         dict.fromkeys(
-            path
-            for f in findings
-            if f.counts and f.verdict is Verdict.UNKNOWN
-            for path in f.to_provide
+            path for f in counting if f.verdict is Verdict.UNKNOWN for path in f.to_provide
         )
     )
-    return NationDecision(nation, nation_outcome(findings), to_provide, tuple(findings))
+    return NationDecision(nation, _outcome(counting), to_provide, tuple(findings))
 
 
 def reassess(decision: Decision) -> Decision:

@@ -41,6 +41,10 @@ class Explanation:
 
 def merge(outcomes: list[Explanation]) -> tuple[tuple[Evidence, ...], tuple[PathKey, ...]]:
     """Evidence and unknown paths of several outcomes, without repeats, in order."""
+    if len(outcomes) == 1:
+        only = outcomes[0]
+        if len(only.evidence) <= 1 and len(only.unknown) <= 1:  # nothing to repeat
+            return only.evidence, only.unknown
     evidence: dict[tuple[Any, ...], Evidence] = {}
     unknown: dict[PathKey, None] = {}
     for outcome in outcomes:

@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..profile.model import Profile
 from ..rules.ast import CONTROL_CHAIN, Aggregate
 from ..source import Document, PathKey
 from ..vocabulary import Verdict
 from .semantics import lookup, number, verdict
+
+if TYPE_CHECKING:  # the profile model (pydantic) is imported only where profiles are read
+    from ..profile.model import Profile
 
 CONTROLLING_RELATIONS = frozenset({"parent", "controlling_member"})
 
@@ -129,12 +131,12 @@ def _derive_sum(facts: FactBase, node: Aggregate) -> DerivedSum:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if type(value) is str else str(value)  # StrEnum members: plain values
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)  # StrEnum members become their plain values
     return value
 
 

@@ -3,6 +3,8 @@
 It is the reference semantics (see ``docs/contracts.md``, "Evaluation semantics"), the
 source of the per-condition evidence in explanations, and the engine wherever durable_rules
 cannot run. Leaf tests and bounds come from :mod:`.semantics`; derived sums from the facts.
+:meth:`NativeEngine.decide`, which needs no evidence, decides with :func:`.semantics.verdict`
+(junctions stop at their first decisive part): the same verdicts, for a fraction of the work.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .evidence import Evidence, Explanation, merge
 from .facts import ChainLink, FactBase
 from .interface import ExplainingEngine, Target
 from .semantics import compare_bounds, lookup, test_value
+from .semantics import verdict as plain_verdict
 
 _T, _C, _U = Verdict.TRIGGERED, Verdict.CLEAR, Verdict.UNKNOWN
 
@@ -58,39 +61,42 @@ class Evaluator:
 
     def _test(self, node: Test, scope: Mapping[str, Any], base: PathKey) -> Explanation:
         value = lookup(scope, node.path)
-        path = (*base, *node.path)
-        evidence = [Evidence(path, value)]
-        unknown = [path] if value is None else []
-        other = None
+        path = (*base, *node.path) if base else node.path
         if node.other is not None:
-            other = lookup(scope, node.other)
-            other_path = (*base, *node.other)
-            evidence.append(Evidence(other_path, other))
-            if other is None:
-                unknown.append(other_path)
+            return self._facts_compared(node, scope, base, path, value)
+        if value is None:
+            return Explanation(_U, (Evidence(path, None),), (path,))
+        holds = test_value(node, value)
+        return Explanation(_T if holds else _C, (_leaf_evidence(node, path, value),))
+
+    def _facts_compared(
+        self, node: Test, scope: Mapping[str, Any], base: PathKey, path: PathKey, value: Any
+    ) -> Explanation:
+        """A test of one fact against another (``other``): both are evidence."""
+        assert node.other is not None
+        other = lookup(scope, node.other)
+        other_path = (*base, *node.other)
+        seen = (Evidence(path, value), Evidence(other_path, other))
+        unknown = tuple(p for p, v in ((path, value), (other_path, other)) if v is None)
         if unknown:
-            return Explanation(_U, tuple(evidence), tuple(unknown))
+            return Explanation(_U, seen, unknown)
         holds = test_value(node, value, other)
-        if node.op == "has_all" and isinstance(node.value, tuple):
-            lacking = tuple(v for v in node.value if v not in set(value))
-            evidence[0] = Evidence(path, value, missing=lacking)
-        return Explanation(_T if holds else _C, tuple(evidence))
+        return Explanation(_T if holds else _C, (_leaf_evidence(node, path, value), seen[1]))
 
     def _junction(
         self, node: AllOf | AnyOf, scope: Mapping[str, Any] | None, base: PathKey
     ) -> Explanation:
         parts = [self.evaluate(part, scope, base) for part in node.parts]
-        verdicts = {p.verdict for p in parts}
         decisive = _C if isinstance(node, AllOf) else _T
-        if decisive in verdicts:
-            chosen = [p for p in parts if p.verdict == decisive]
+        chosen = [p for p in parts if p.verdict is decisive]
+        if chosen:
             evidence, _ = merge(chosen)
             return Explanation(decisive, evidence)
-        if _U in verdicts:
+        if any(p.verdict is _U for p in parts):
             evidence, unknown = merge(parts)
             return Explanation(_U, evidence, unknown)
         evidence, _ = merge(parts)
-        return Explanation(_T if isinstance(node, AllOf) else _C, evidence)
+        return Explanation(decisive.negated, evidence)
 
     def _items(
         self, node: Quantified, scope: Mapping[str, Any], base: PathKey
@@ -127,18 +133,13 @@ class Evaluator:
             (item_path, item, link, self.evaluate(node.where, item, item_path))
             for item_path, item, link in items
         ]
-        verdicts = {r[3].verdict for r in results}
         decisive = _T if node.kind == "some" else _C
-        if decisive in verdicts:
-            verdict, chosen, chains = (
-                decisive,
-                [r for r in results if r[3].verdict == decisive],
-                True,
-            )
-        elif _U in verdicts:
-            verdict, chosen, chains = _U, [r for r in results if r[3].verdict == _U], True
-        else:
-            verdict, chosen, chains = (_C if node.kind == "some" else _T), results, False
+        verdict, chains = decisive, True
+        chosen = [r for r in results if r[3].verdict is decisive]
+        if not chosen:
+            verdict, chosen = _U, [r for r in results if r[3].verdict is _U]
+        if not chosen:
+            verdict, chosen, chains = decisive.negated, results, False
         parts = []
         for item_path, item, link, outcome in chosen[:SHOWN]:
             if link is not None:
@@ -183,17 +184,48 @@ class Evaluator:
         return Explanation(verdict, (summary, *evidence), unknown if verdict == _U else ())
 
 
+def _leaf_evidence(node: Test, path: PathKey, value: Any) -> Evidence:
+    """The evidence of a known value tested against the rule's value; for ``has_all``, with
+    the values it lacks."""
+    if node.op == "has_all" and isinstance(node.value, tuple):
+        present = set(value)
+        return Evidence(path, value, missing=tuple(v for v in node.value if v not in present))
+    return Evidence(path, value)
+
+
 class NativeEngine(ExplainingEngine):
-    """Decides verdicts by walking the AST in Python, and explains each one."""
+    """Decides verdicts by walking the AST in Python, and explains each one.
+
+    Targets that share a condition node (a rule's nations, mostly) share its verdict: each
+    node is decided once per profile, however many targets use it.
+    """
 
     name = "native"
 
     def __init__(self) -> None:
         self._targets: tuple[Target, ...] = ()
+        self._all: tuple[tuple[str, Node], ...] = ()  # (key, node) of every target
+        self._chosen: dict[tuple[str, ...], tuple[tuple[str, Node], ...]] = {}
 
     def prepare(self, targets: Sequence[Target]) -> None:
         """Keep the targets; the native engine needs no compilation."""
         self._targets = tuple(targets)
+        self._all = tuple((t.key, t.node) for t in self._targets)
+        self._chosen = {}
+
+    def _wanted(self, keys: Collection[str] | None) -> tuple[tuple[str, Node], ...]:
+        """The prepared ``(key, node)`` pairs named by ``keys``, in the order prepared."""
+        if keys is None:
+            return self._all
+        named = tuple(keys)
+        chosen = self._chosen.get(named)
+        if chosen is None:
+            wanted = set(named)
+            chosen = tuple(pair for pair in self._all if pair[0] in wanted)
+            if len(self._chosen) >= _REMEMBERED:
+                self._chosen.clear()
+            self._chosen[named] = chosen
+        return chosen
 
     def explain(
         self, facts: FactBase, keys: Collection[str] | None = None
@@ -203,10 +235,38 @@ class NativeEngine(ExplainingEngine):
         Targets with the same condition share one :class:`Explanation` object.
         """
         evaluator = Evaluator(facts)
-        return {
-            t.key: evaluator.decide(t.node) for t in self._targets if keys is None or t.key in keys
-        }
+        return {key: evaluator.decide(node) for key, node in self._wanted(keys)}
 
     def decide(self, facts: FactBase, keys: Collection[str] | None = None) -> dict[str, Verdict]:
-        """The verdict of the prepared targets named by ``keys`` (default: all)."""
-        return {key: found.verdict for key, found in self.explain(facts, keys).items()}
+        """The verdict of the prepared targets named by ``keys`` (default: all).
+
+        The same verdicts as :meth:`explain`, without gathering evidence.
+        """
+        judge = _Judge(facts)
+        return {key: judge.decide(node) for key, node in self._wanted(keys)}
+
+
+#: How many different selections of keys an engine remembers (a batch uses one or a few).
+_REMEMBERED = 64
+
+
+class _Judge:
+    """Verdicts of one profile's conditions without evidence, each condition decided once."""
+
+    def __init__(self, facts: FactBase) -> None:
+        self.facts = facts
+        self.related = facts.data.get("related_organisations") or []
+        self.chain = [link.index for link in facts.chain]
+        self._decided: dict[int, tuple[Node, Verdict]] = {}
+
+    def decide(self, node: Node) -> Verdict:
+        """The verdict of a whole condition (shared nodes are decided once)."""
+        known = self._decided.get(id(node))
+        if known is None or known[0] is not node:
+            found = plain_verdict(node, self.facts.data, self.related, self.chain, self._sum)
+            known = self._decided[id(node)] = (node, found)
+        return known[1]
+
+    def _sum(self, node: Aggregate) -> Verdict:
+        derived = self.facts.sum(node)
+        return compare_bounds(node.op, derived.total, derived.complete, node.threshold)

@@ -9,7 +9,7 @@ on top; the durable_rules adapter encodes the same leaf semantics as engine toke
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -34,33 +34,38 @@ def number(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(int(value))
 
 
+def _same(value: Any, target: Any) -> bool:
+    """``equals``: numbers exactly, ``true`` only to ``true``, anything else by type and value."""
+    if isinstance(value, bool) or isinstance(target, bool):
+        return type(value) is type(target) and value == target
+    if isinstance(value, int | Decimal) and isinstance(target, int | Decimal):
+        return number(value) == number(target)
+    return type(value) is type(target) and value == target
+
+
+def _values(target: Any) -> set[Any]:
+    return set(target) if isinstance(target, tuple) else {target}
+
+
+#: Each leaf operator as a test of a known value against its target (a value or a fact).
+_LEAF_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "is": lambda value, target: value is target,
+    "equals": _same,
+    "not_equals": lambda value, target: not _same(value, target),
+    "lt": lambda value, target: number(value) < number(target),
+    "le": lambda value, target: number(value) <= number(target),
+    "gt": lambda value, target: number(value) > number(target),
+    "ge": lambda value, target: number(value) >= number(target),
+    "one_of": lambda value, target: value in _values(target),
+    "has_any": lambda value, target: not _values(target).isdisjoint(value),
+    "has_all": lambda value, target: _values(target) <= set(value),
+}
+
+
 def test_value(node: Test, value: Any, other: Any = None) -> bool:
     """Whether a known ``value`` (and ``other``, for fact-to-fact tests) passes ``node``."""
-    op = node.op
     target = other if node.other is not None else node.value
-    if op == "is":
-        return value is target
-    if op in ("equals", "not_equals"):
-        numbers = (int, Decimal)
-        if isinstance(value, bool) or isinstance(target, bool):
-            same = type(value) is type(target) and value == target
-        elif isinstance(value, numbers) and isinstance(target, numbers):
-            same = number(value) == number(target)
-        else:
-            same = type(value) is type(target) and value == target
-        return same if op == "equals" else not same
-    if op in ("lt", "le", "gt", "ge"):
-        left, right = number(value), number(target)
-        return {"lt": left < right, "le": left <= right, "gt": left > right, "ge": left >= right}[
-            op
-        ]
-    values = set(target) if isinstance(target, tuple) else {target}
-    if op == "one_of":
-        return value in values
-    present = set(value)
-    if op == "has_any":
-        return bool(present & values)
-    return values <= present  # has_all
+    return _LEAF_TESTS[node.op](value, target)
 
 
 def compare_bounds(op: str, lower: Decimal, complete: bool, threshold: Decimal) -> Verdict:
@@ -97,11 +102,15 @@ def verdict(
     scope: Mapping[str, Any],
     related: Sequence[Mapping[str, Any]],
     chain: Sequence[int],
+    sums: Callable[[Aggregate], Verdict] | None = None,
 ) -> Verdict:
     """The three-valued verdict of ``node`` in ``scope``, without evidence.
 
     ``related`` and ``chain`` (indexes into ``related``) give the control chain, for
-    conditions over it. Aggregates are decided by :func:`.facts.FactBase.sum`, not here.
+    conditions over it. A derived sum is decided by ``sums`` (see :func:`.facts.FactBase.sum`
+    and :func:`compare_bounds`); without it, a condition with a sum is an error. Parts are
+    decided in order and the first decisive one settles a junction or a quantifier (as
+    :func:`combine` would, the rest deciding nothing).
     """
     if isinstance(node, Test):
         value = lookup(scope, node.path)
@@ -110,11 +119,10 @@ def verdict(
             return UNKNOWN
         return TRIGGERED if test_value(node, value, other) else CLEAR
     if isinstance(node, Not):
-        return verdict(node.part, scope, related, chain).negated
-    if isinstance(node, AllOf):
-        return combine([verdict(p, scope, related, chain) for p in node.parts], CLEAR, TRIGGERED)
-    if isinstance(node, AnyOf):
-        return combine([verdict(p, scope, related, chain) for p in node.parts], TRIGGERED, CLEAR)
+        return verdict(node.part, scope, related, chain, sums).negated
+    if isinstance(node, AllOf | AnyOf):
+        decisive = CLEAR if isinstance(node, AllOf) else TRIGGERED
+        return _first(decisive, (verdict(p, scope, related, chain, sums) for p in node.parts))
     if isinstance(node, Quantified):
         if node.collection == CONTROL_CHAIN:
             items: Sequence[Any] | None = [related[i] for i in chain]
@@ -122,9 +130,20 @@ def verdict(
             items = lookup(scope, node.collection)
         if items is None:
             return UNKNOWN
-        parts = [verdict(node.where, item, related, chain) for item in items]
-        if node.kind == "some":
-            return combine(parts, TRIGGERED, CLEAR)
-        return combine(parts, CLEAR, TRIGGERED)
+        decisive = TRIGGERED if node.kind == "some" else CLEAR
+        parts = (verdict(node.where, item, related, chain, sums) for item in items)
+        return _first(decisive, parts)
     assert isinstance(node, Aggregate)
-    raise ValueError("a derived sum can only stand at the top of a condition")
+    if sums is None:
+        raise ValueError("a derived sum can only stand at the top of a condition")
+    return sums(node)
+
+
+def _first(decisive: Verdict, verdicts: Iterable[Verdict]) -> Verdict:
+    """:func:`combine` of parts decided one by one, stopping at the first decisive one."""
+    unknown = False
+    for found in verdicts:
+        if found is decisive:
+            return decisive
+        unknown = unknown or found is UNKNOWN
+    return UNKNOWN if unknown else decisive.negated

@@ -1,14 +1,19 @@
 """Decisions and errors as the JSON report's objects (contract ``imsa-eligibility/report/v1``).
 
-The documents themselves are written by :mod:`.stream` (``JsonWriter``, ``JsonLinesWriter``).
+The documents themselves are written by :mod:`.stream` (``JsonWriter``, ``JsonLinesWriter``);
+:func:`decision_line` is the JSON Lines writer's text of one decision, the bytes of
+``json.dumps(decision_json(decision), ensure_ascii=False)`` for less work.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
-from ..decision import Decision, EvidenceItem, Finding
+from ..decision import AppliedWaiver, Decision, EvidenceItem, Finding
 from ..errors import Problem
+from .encode import Raw, UnsupportedError, compact
 
 SCHEMA = "imsa-eligibility/report/v1"
 
@@ -33,7 +38,8 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
     return out
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def _head(finding: Finding) -> dict[str, Any]:
+    """What a finding says before its evidence: the same for every profile it is made for."""
     return {
         "rule": finding.rule,
         "title": finding.title,
@@ -45,13 +51,49 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "because": finding.because,
         "remedy": finding.remedy,
         "source": finding.source,
-        "evidence": [_evidence(e) for e in finding.evidence],
-        "to_provide": list(finding.to_provide),
     }
 
 
-def decision_json(decision: Decision) -> dict[str, Any]:
-    """A decision as the report contract's object."""
+def _waiver(waiver: AppliedWaiver) -> dict[str, Any]:
+    return {
+        "file": waiver.file,
+        "line": waiver.line,
+        "panel": waiver.panel,
+        "approved_by": waiver.approved_by,
+        "approved_on": waiver.approved_on.isoformat(),
+        "expires": waiver.expires.isoformat(),
+        "justification": waiver.justification,
+        "conditions": waiver.conditions,
+    }
+
+
+def _tail(finding: Finding) -> dict[str, Any]:
+    """What a finding rests on in this profile, after its head (and the panel's waiver,
+    only when the finding is waived)."""
+    tail: dict[str, Any] = {
+        "evidence": [_evidence(e) for e in finding.evidence],
+        "to_provide": list(finding.to_provide),
+    }
+    if finding.waiver is not None:
+        tail["waiver"] = _waiver(finding.waiver)
+    return tail
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {**_head(finding), **_tail(finding)}
+
+
+def _decision(decision: Decision, finding: Callable[[Finding], Any]) -> dict[str, Any]:
+    """The decision's object, each finding as ``finding`` makes it (once per finding: a
+    finding that several nations share is one object in the decision, and here)."""
+    made: dict[int, Any] = {}
+
+    def once(found: Finding) -> Any:
+        known = made.get(id(found))
+        if known is None:
+            known = made[id(found)] = finding(found)
+        return known
+
     return {
         "file": decision.file,
         "organisation": {"id": decision.organisation_id, "name": decision.organisation_name},
@@ -60,7 +102,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
             n.nation: {
                 "outcome": n.outcome,
                 "to_provide": list(n.to_provide),
-                "findings": [_finding(f) for f in n.findings],
+                "findings": [once(f) for f in n.findings],
             }
             for n in decision.nations
         },
@@ -70,12 +112,71 @@ def decision_json(decision: Decision) -> dict[str, Any]:
             "sha256": decision.ruleset_sha256,
         },
         "profile_sha256": decision.profile_sha256,
+        "waivers_sha256": decision.waivers_sha256,
         "tool_version": decision.tool_version,
         "as_of": decision.as_of.isoformat(),
         "engine": decision.engine,
         "verified_by": decision.verified_by,
         "notes": list(decision.notes),
     }
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """A decision as the report contract's object.
+
+    A finding that several nations share (one object in the decision) is one object here
+    too: read the result, do not change it in place.
+    """
+    return _decision(decision, _finding)
+
+
+_compact_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
+
+
+class _Heads:
+    """The JSON text of finding heads, kept: a rule set has a few hundred at most (a rule
+    per nation and verdict), and the most kept is bounded whatever the rule sets."""
+
+    kept = 4096
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[Any, ...], str] = {}
+
+    def text(self, finding: Finding) -> str:
+        """The compact JSON text of the finding's :func:`_head`."""
+        head = _head(finding)
+        values = tuple(head.values())
+        key = (*values, *map(type, values))  # equal values of one type: the same text
+        try:
+            known = self._texts.get(key)
+        except TypeError:  # a value that cannot be a key (not one the model allows)
+            return _compact_json(head)
+        if known is None:
+            if len(self._texts) >= self.kept:
+                self._texts.clear()
+            known = self._texts[key] = _compact_json(head)
+        return known
+
+
+_HEADS = _Heads()
+
+
+def _finding_line(finding: Finding) -> Raw:
+    """``json.dumps(_finding(finding))``: its head's text is made once per process."""
+    head, tail = _HEADS.text(finding), _compact_json(_tail(finding))
+    return Raw(head[:-1] + ", " + tail[1:])  # two objects' members, as one object
+
+
+def decision_line(decision: Decision) -> str:
+    """``json.dumps(decision_json(decision), ensure_ascii=False)``, for less work.
+
+    Each finding is encoded once however many nations share it, and the part of it that
+    the rule set fixes (:func:`_head`) once per process.
+    """
+    try:
+        return compact(_decision(decision, _finding_line))
+    except (UnsupportedError, RecursionError):
+        return _compact_json(decision_json(decision))
 
 
 def error_json(problem: Problem) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Published as ``schemas/report.schema.json`` so that tools reading reports can check them.
 The contract is closed where it is fixed (``additionalProperties: false``); ``verified_by``
-is optional, because reports written before it existed lack it. Each line of ``-o jsonl``
+and ``waivers_sha256`` are optional, because reports written before them lack them, and a
+finding's ``waiver`` is written only when the finding is waived. Each line of ``-o jsonl``
 is either a ``#/$defs/decision`` or an object whose only key ``error`` is a
 ``#/$defs/error``.
 """
@@ -93,9 +94,31 @@ def _finding() -> dict[str, Any]:
             "source": _TEXT,
             "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence"}},
             "to_provide": _PATHS,
-        }
+            "waiver": {"$ref": "#/$defs/waiver"},
+        },
+        optional=("waiver",),
     )
     schema["description"] = "one applicable rule's verdict for one nation"
+    return schema
+
+
+def _waiver() -> dict[str, Any]:
+    date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    schema = _object(
+        {
+            "file": {**_NAME, "description": "the waivers file"},
+            "line": {**_LINE, "description": "the waiver's line in the waivers file"},
+            "panel": _NAME,
+            "approved_by": _NAME,
+            "approved_on": date,
+            "expires": {**date, "description": "the last day the waiver is in force"},
+            "justification": _NAME,
+            "conditions": {"oneOf": [_NAME, {"type": "null"}]},
+        }
+    )
+    schema["description"] = (
+        "the panel's waiver a finding is waived by (present only on waived findings)"
+    )
     return schema
 
 
@@ -124,6 +147,12 @@ def _decision() -> dict[str, Any]:
             },
             "ruleset": _object({"id": _NAME, "version": _NAME, "sha256": _SHA256}),
             "profile_sha256": _SHA256,
+            "waivers_sha256": {
+                "oneOf": [_SHA256, {"type": "null"}],
+                "description": "sha256 of the panel's waivers file the findings were checked "
+                "against (check --waivers); null without one (absent in reports written "
+                "before it existed)",
+            },
             "tool_version": _NAME,
             "as_of": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
             "engine": {**_ENGINE, "description": "the engine that decided"},
@@ -134,7 +163,7 @@ def _decision() -> dict[str, Any]:
             },
             "notes": {"type": "array", "items": _NAME},
         },
-        optional=("verified_by",),
+        optional=("verified_by", "waivers_sha256"),
     )
     schema["description"] = "the decision on one profile, with what is needed to replay it"
     return schema
@@ -173,6 +202,7 @@ def report_schema() -> dict[str, Any]:
             "decision": _decision(),
             "nation": _nation(),
             "finding": _finding(),
+            "waiver": _waiver(),
             "evidence": _evidence(),
             "error": _error(),
         },

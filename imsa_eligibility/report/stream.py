@@ -17,10 +17,12 @@ from types import MappingProxyType
 
 from ..decision import Decision
 from ..errors import Problem
-from .jsonreport import SCHEMA, decision_json, error_json
+from .encode import indented
+from .jsonreport import SCHEMA, decision_json, decision_line, error_json
 from .text import Mark, plain, render_decision, render_errors
 
 _INDENT = "    "  # a decision's depth inside the JSON report's "decisions" list
+_DEPTH = 2  # that depth in levels of the report's indentation (2 spaces)
 
 
 class ReportWriter(ABC):
@@ -93,20 +95,13 @@ class JsonWriter(ReportWriter):
 
     def piece(self, decision: Decision) -> str:
         """One decision, indented as the whole document would indent it."""
-        text = json.dumps(decision_json(decision), indent=2, ensure_ascii=False)
-        return "\n" + "\n".join(_INDENT + line for line in text.split("\n"))
+        return "\n" + _INDENT + indented(decision_json(decision), 2, _DEPTH)
 
     def end(self, errors: Sequence[Problem]) -> str:
         """The close of the decisions, the errors, and the close of the document."""
         close = "\n  ]" if self.written else "]"
         if errors:
-            items = [
-                "\n".join(
-                    _INDENT + line
-                    for line in json.dumps(error_json(e), indent=2, ensure_ascii=False).split("\n")
-                )
-                for e in errors
-            ]
+            items = [_INDENT + indented(error_json(e), 2, _DEPTH) for e in errors]
             listed = "[\n" + ",\n".join(items) + "\n  ]"
         else:
             listed = "[]"
@@ -122,7 +117,7 @@ class JsonLinesWriter(ReportWriter):
 
     def piece(self, decision: Decision) -> str:
         """The decision as one line of JSON."""
-        return json.dumps(decision_json(decision), ensure_ascii=False) + "\n"
+        return decision_line(decision) + "\n"
 
     def end(self, errors: Sequence[Problem]) -> str:
         """Each error as its own line."""

@@ -1,8 +1,9 @@
 """The text report: an assessor's note a charity can read.
 
 For each profile: the outcome, then per nation what triggered, why it matters, the evidence
-(file:line) and what to do; what is unknown and which facts to provide; and a count of the
-rules that were clear. ``mark`` lets the caller style words (the CLI colours them on a
+(file:line) and what to do; what is unknown and which facts to provide; the findings a
+panel waived, apart, with who waived them, until when and why; and a count of the rules
+that were clear. ``mark`` lets the caller style words (the CLI colours them on a
 terminal); the library itself returns plain text.
 """
 
@@ -118,10 +119,42 @@ def _nation(result: NationDecision, mark: Mark) -> list[str]:
         and not (f.effect is Effect.ADVISE and f.verdict is Verdict.UNKNOWN)
     ]
     shown.sort(key=lambda f: (f.verdict is Verdict.UNKNOWN, f.effect.rank))
+    waived = [f for f in shown if f.waived]
     for finding in shown:
-        lines += _finding(finding, mark)
+        if not finding.waived:
+            lines += _finding(finding, mark)
+    for finding in waived:
+        lines += _waived(finding, mark)
     clear = sum(1 for f in result.findings if f.verdict is Verdict.CLEAR)
-    lines.append(f"    {clear} of {len(result.findings)} rules are clear.")
+    summary = f"    {clear} of {len(result.findings)} rules are clear"
+    if waived:
+        summary += f"; {len(waived)} waived by the panel"
+    lines.append(summary + ".")
+    return lines
+
+
+def _waived(finding: Finding, mark: Mark) -> list[str]:
+    """A finding the panel waived: shown apart, with who waived it, until when, and why."""
+    waiver = finding.waiver
+    tag = mark("WAIVED", "waived")
+    if waiver is None:  # marked waived without the panel's details (not made by panel/)
+        return [f"    {tag} {finding.rule} {finding.title} ({_TAG[finding.effect].lower()})"]
+    lines = [
+        f"    {tag} {finding.rule} {finding.title} ({_TAG[finding.effect].lower()}; waived "
+        f"until {waiver.expires.isoformat()}, so it does not count)",
+        f"        Why it matters: {finding.because}",
+    ]
+    lines += [f"        Evidence: {_evidence(e)}" for e in finding.evidence[:6]]
+    if len(finding.evidence) > 6:
+        lines.append(f"        ... and {len(finding.evidence) - 6} more facts (see -o json)")
+    lines += [
+        f"        Waived by: {waiver.approved_by} ({waiver.panel}), approved "
+        f"{waiver.approved_on.isoformat()}, in force until {waiver.expires.isoformat()} "
+        f"({waiver.file}:{waiver.line})",
+        f"        Why it was waived: {waiver.justification}",
+    ]
+    if waiver.conditions:
+        lines.append(f"        Conditions: {waiver.conditions}")
     return lines
 
 
@@ -165,7 +198,8 @@ def render_decision(decision: Decision, mark: Mark = plain) -> str:
         f"  Rule set {decision.ruleset_id} {decision.ruleset_version} "
         f"(sha256 {decision.ruleset_sha256[:12]}…) · tool {decision.tool_version} · "
         f"as of {decision.as_of.isoformat()} · engine {decision.engine}"
-        + (f", verified by {decision.verified_by}" if decision.verified_by else ""),
+        + (f", verified by {decision.verified_by}" if decision.verified_by else "")
+        + (f" · waivers sha256 {decision.waivers_sha256[:12]}…" if decision.waivers_sha256 else ""),
     ]
     return "\n".join(lines) + "\n"
 

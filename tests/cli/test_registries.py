@@ -18,7 +18,7 @@ from cli.app import app
 from imsa_eligibility.engine import ENGINES
 from imsa_eligibility.report import FORMATS
 from imsa_eligibility.schemas import SCHEMAS
-from imsa_eligibility.vocabulary import Nation
+from imsa_eligibility.vocabulary import Nation, Outcome
 
 COMMAND: Any = typer.main.get_command(app)
 
@@ -30,6 +30,8 @@ CHOICES: list[tuple[tuple[str, ...], str, Iterable[str]]] = [
     (("validate",), "output_format", FORMATS),
     (("check",), "nation", Nation),
     (("schema",), "name", SCHEMAS),
+    (("register", "show"), "output_format", FORMATS),
+    (("register", "list"), "outcome", Outcome),
 ]
 
 

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ...errors import UndecidableError
@@ -45,9 +47,14 @@ def _digest(text: str) -> str:
     return "h:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+#: Printable ASCII but for ``"`` and ``\\``: sent as it is (else as a digest).
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")
+
+
+@lru_cache(maxsize=4096)
 def str_token(text: str) -> str:
     """A token equal for equal strings only (code point by code point, as Python compares)."""
-    if len(text) <= _PLAIN_MAX and all(" " <= ch <= "~" and ch not in '"\\' for ch in text):
+    if len(text) <= _PLAIN_MAX and _PLAIN.fullmatch(text):
         return "s:" + text
     return _digest("s:" + text)
 

@@ -38,6 +38,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from ...errors import EngineError, UndecidableError
 from ...vocabulary import Verdict
 from ..facts import FactBase
@@ -48,7 +50,12 @@ from .compile import DIGIT, Program
 from .formula import Bundle
 from .leaves import Encoding, ValueSpec
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+def _dumps(value: Any) -> str:
+    """Compact JSON, as durable_rules reads it (integers are bounded, see :mod:`.encode`)."""
+    return orjson.dumps(value).decode()
+
+
 #: Salted retries of a fact refused for an id collision (each fails with odds of ~1e-5).
 _SALTS = 8
 #: Stored facts after which a session is deleted and the next profile starts a new one.
