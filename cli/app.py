@@ -13,7 +13,17 @@ from imsa_eligibility.errors import ImsaError
 
 from . import console
 from .exitcodes import INTERNAL, INVALID, OK
-from .params import Command, Engine, Format, Group, NationName, SchemaName, listing, parser
+from .params import (
+    Command,
+    Engine,
+    Format,
+    Group,
+    NationName,
+    SchemaName,
+    ValidateFormat,
+    listing,
+    parser,
+)
 
 app = typer.Typer(
     name="imsa-eligibility",
@@ -35,10 +45,20 @@ FormatOpt = Annotated[
         "-o", "--format", help="Report format.", parser=parser(Format, "format", "--format")
     ),
 ]
+ValidateFormatOpt = Annotated[
+    ValidateFormat,
+    typer.Option(
+        "-o",
+        "--format",
+        help="Output format.",
+        parser=parser(ValidateFormat, "format", "--format"),
+    ),
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", help="Write the report to FILE.", metavar="FILE")
 ]
 TEXT = Format("text")
+VALIDATE_TEXT = ValidateFormat("text")
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -163,7 +183,9 @@ def check(
 
 
 @app.command(cls=Command)
-def validate(paths: PathsArg, output_format: FormatOpt = TEXT, output: OutputOpt = None) -> None:
+def validate(
+    paths: PathsArg, output_format: ValidateFormatOpt = VALIDATE_TEXT, output: OutputOpt = None
+) -> None:
     """Check profiles against the profile format (no decision). Exit 0 when all are valid."""
     from .validate import run_validate
 
@@ -205,8 +227,15 @@ def _add_register() -> None:
     app.add_typer(register_app, name="register")
 
 
+def _add_panel() -> None:
+    from .panel import app as panel_app
+
+    app.add_typer(panel_app, name="panel")
+
+
 _add_rules()
 _add_register()
+_add_panel()
 
 
 @app.command(cls=Command)

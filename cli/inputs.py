@@ -3,7 +3,8 @@
 Two guards keep a run from reading what it writes: the report file named by ``--output``
 is never read as an input (named as an input, it is refused, and nothing is written; found
 in a folder, it is skipped), and a JSON report of ours found in a folder is skipped, never
-read as a profile. So is a panel's waivers file found in a folder (``check --waivers``).
+read as a profile. So is a panel's waivers file found in a folder (``check --waivers``),
+and a panel's members file (``panel conflicts --panel``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ REPORT_MARK = b'"schema": "imsa-eligibility/'
 WAIVERS_HEAD = 16_384  # the bytes read to tell a waivers file from a profile
 _YAML_WAIVERS = (re.compile(rb"^panel[ \t]*:", re.M), re.compile(rb"^waivers[ \t]*:", re.M))
 _JSON_WAIVERS = (re.compile(rb'"panel"\s*:'), re.compile(rb'"waivers"\s*:'))
+_YAML_MEMBERS = (re.compile(rb"^panel[ \t]*:", re.M), re.compile(rb"^members[ \t]*:", re.M))
+_JSON_MEMBERS = (re.compile(rb'"panel"\s*:'), re.compile(rb'"members"\s*:'))
 
 
 @dataclass
@@ -70,6 +73,20 @@ def is_waivers(path: Path) -> bool:
     return all(mark.search(head) for mark in marks)
 
 
+def is_panel(path: Path) -> bool:
+    """Whether ``path`` looks like a panel's members file (``panel conflicts --panel``):
+    ``panel`` and ``members`` at its top level, which no profile has."""
+    if path.suffix not in (".yaml", ".yml", ".json"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(WAIVERS_HEAD)
+    except OSError:
+        return False
+    marks = _JSON_MEMBERS if path.suffix == ".json" else _YAML_MEMBERS
+    return all(mark.search(head) for mark in marks)
+
+
 def expand(paths: list[Path], output: Path | None = None) -> Inputs:
     """Profile files named or found (recursively) in folders, sorted; and missing paths."""
     found: set[Path] = set()
@@ -99,6 +116,8 @@ def expand(paths: list[Path], output: Path | None = None) -> Inputs:
                     inputs.skipped.append(f"{item}: a report of this tool, not a profile")
                 elif is_waivers(item):
                     inputs.skipped.append(f"{item}: a panel's waivers file, not a profile")
+                elif is_panel(item):
+                    inputs.skipped.append(f"{item}: a panel's members file, not a profile")
                 else:
                     found.add(item)
         elif path.exists():  # a file, or a pipe such as <(...) or /dev/stdin

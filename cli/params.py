@@ -5,7 +5,8 @@ report format, nation or schema is offered (in help, completion and validation) 
 touching the CLI:
 
 - :data:`Engine` from :data:`imsa_eligibility.engine.ENGINES`,
-- :data:`Format` from :data:`imsa_eligibility.report.FORMATS`,
+- :data:`Format` from :data:`imsa_eligibility.report.FORMATS` (and :data:`ValidateFormat`,
+  its streamed formats that a listing of files can take: text, json, jsonl),
 - :data:`NationName` from :class:`imsa_eligibility.vocabulary.Nation`,
 - :data:`SchemaName` from :data:`imsa_eligibility.schemas.SCHEMAS`.
 
@@ -25,7 +26,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from imsa_eligibility.engine import ENGINES
-from imsa_eligibility.report import FORMATS
+from imsa_eligibility.report import FORMATS, STREAMED
 from imsa_eligibility.schemas import SCHEMAS
 from imsa_eligibility.suggest import did_you_mean
 from imsa_eligibility.vocabulary import Nation
@@ -44,11 +45,13 @@ def choices(name: str, registry: Iterable[str]) -> type[StrEnum]:
 if TYPE_CHECKING:  # to the type checker, each is some StrEnum; its members are data
     Engine = StrEnum
     Format = StrEnum
+    ValidateFormat = StrEnum
     NationName = StrEnum
     SchemaName = StrEnum
 else:
     Engine = choices("Engine", ENGINES)
     Format = choices("Format", FORMATS)
+    ValidateFormat = choices("ValidateFormat", [f for f in FORMATS if f in STREAMED])
     NationName = choices("NationName", Nation)
     SchemaName = choices("SchemaName", SCHEMAS)
 
@@ -128,6 +131,7 @@ __all__ = [
     "Group",
     "NationName",
     "SchemaName",
+    "ValidateFormat",
     "choices",
     "listing",
     "parser",

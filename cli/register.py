@@ -213,7 +213,7 @@ def show(
     ] = SHOW_TEXT,
     output: OutputOpt = None,
 ) -> None:
-    """Show one recorded decision as the report showed it (text or JSON)."""
+    """Show one recorded decision as the report showed it (text, JSON, or a one-applicant pack)."""
     from imsa_eligibility.panel.stored import shown_decision
     from imsa_eligibility.report.stream import ReportWriter, TextWriter, render
     from imsa_eligibility.report.text import plain

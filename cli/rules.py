@@ -39,6 +39,7 @@ def lint(rules: RulesOpt = None) -> None:
         console.problems(exc.problems)
         console.notice(f"{len(exc.problems)} problem(s) in the rule set")
         raise typer.Exit(INVALID) from None
+    _lint_conflicts_policy(rules)
     console.write(
         f"ok: {ruleset.id} {ruleset.version}: {len(ruleset.rules)} rules, "
         f"{len(ruleset.variants)} rule-and-nation variants, sha256 "
@@ -46,6 +47,23 @@ def lint(rules: RulesOpt = None) -> None:
         None,
     )
     raise typer.Exit(OK)
+
+
+def _lint_conflicts_policy(rules: Path | None) -> None:
+    """Check the rule set's panel conflicts policy (panel/conflicts.yaml), when it has one."""
+    from imsa_eligibility.errors import PanelFileError
+    from imsa_eligibility.panel.members import load_policy, policy_path
+    from imsa_eligibility.resources import rules_dir
+
+    path = policy_path(rules if rules is not None else rules_dir())
+    if not path.is_file():
+        return
+    try:
+        load_policy(path)
+    except PanelFileError as exc:
+        console.problems(exc.problems)
+        console.notice(f"{len(exc.problems)} problem(s) in the conflicts policy")
+        raise typer.Exit(INVALID) from None
 
 
 @app.command("test", cls=Command)

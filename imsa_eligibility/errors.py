@@ -98,3 +98,7 @@ class EngineError(ImsaError):
 
 class UndecidableError(EngineError):
     """An engine cannot decide this value the way the reference semantics would."""
+
+
+class PanelFileError(ImsaError):
+    """A panel's members file, or the conflicts policy beside the rules, is not valid."""

@@ -1,4 +1,4 @@
-"""The published JSON Schemas: profiles (from the model), rules, reports and waivers files.
+"""The published JSON Schemas: profiles (from the model), rules, reports, waivers and panel files.
 
 :data:`SCHEMAS` is the registry: each name maps to a one-line description and the function
 that builds the schema. ``schemas/NAME.schema.json`` holds the committed copy of each.
@@ -45,12 +45,21 @@ def _waivers_schema() -> dict[str, Any]:
     return waivers_schema()
 
 
+def _panel_schema() -> dict[str, Any]:
+    from .panel.panel_schema import panel_schema
+
+    return panel_schema()
+
+
 SCHEMAS: Mapping[str, SchemaEntry] = MappingProxyType(
     {
         "profile": SchemaEntry("an employer profile (YAML or JSON)", profile_schema),
         "rules": SchemaEntry("a rule file or ruleset.yaml under rules/", _rules_schema),
         "report": SchemaEntry("the JSON report of `check -o json`", _report_schema),
         "waivers": SchemaEntry("a panel's waivers file (`check --waivers FILE`)", _waivers_schema),
+        "panel": SchemaEntry(
+            "a panel's members file (`panel conflicts --panel FILE`)", _panel_schema
+        ),
     }
 )
 """Every published schema by name, in the order they are listed."""

@@ -92,6 +92,9 @@ def check_document(doc: Document) -> list[Problem]:
     problems += _unique_ids(doc, ("people",), _items(data, "people"), "person")
     problems += _controlled_by(doc, related)
     problems += _shares(doc, related)
+    for i, item in related:
+        for j, reg in _items(item, "registrations"):
+            problems += _registration(doc, ("related_organisations", i, "registrations", j), reg)
     org = data.get("organisation")
     if isinstance(org, dict):
         problems += _funding(doc, org)

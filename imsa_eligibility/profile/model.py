@@ -183,6 +183,9 @@ class RelatedOrganisation(_Strict):
     funding_conditions: list[FundingCondition] | None = Field(
         default=None, description="conditions it attaches to its funding"
     )
+    registrations: list[Registration] | None = Field(
+        default=None, description="public registers it is on (as the applicant's)"
+    )
     controlled_by: list[Slug] = Field(
         default_factory=list, description="ids of related organisations that control this one"
     )

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from ..decision import Decision
 from ..errors import Problem
 from .jsonreport import decision_json, error_json
-from .stream import WRITERS, ReportWriter, render
+from .stream import STREAMED, WRITERS, ReportWriter, render
 from .text import render_text
 
 Renderer = Callable[[Sequence[Decision], Sequence[Problem]], str]
@@ -34,6 +34,7 @@ render_jsonl = FORMATS["jsonl"]
 
 __all__ = [
     "FORMATS",
+    "STREAMED",
     "WRITERS",
     "ReportWriter",
     "decision_json",

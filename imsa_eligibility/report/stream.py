@@ -5,7 +5,8 @@ then :meth:`~ReportWriter.decision` for each decision in report order, then
 :meth:`~ReportWriter.end` with the errors. Concatenated, the pieces are exactly the whole
 report (``render``), so a batch of any size is reported in constant memory, and a batch
 decided on several processes gives the same bytes. A format that must see every decision
-before writing (a summary table first) keeps them and writes everything at the end.
+before writing (the panel pack, :mod:`.pack`, opens with a summary table) keeps them in
+memory and writes everything at the end: :data:`STREAMED` names the formats that do not.
 """
 
 from __future__ import annotations
@@ -126,10 +127,34 @@ class JsonLinesWriter(ReportWriter):
         )
 
 
+def _pack(name: str) -> Callable[[], ReportWriter]:
+    """A maker of the pack writer ``name`` (:mod:`.pack` imports this module)."""
+
+    def make() -> ReportWriter:
+        from . import pack
+
+        writer: ReportWriter = getattr(pack, name)()
+        return writer
+
+    return make
+
+
 #: Report formats by name: the CLI's ``-o`` choices are built from this registry.
+#: ``markdown``, ``html`` and ``csv`` (the panel pack, :mod:`.pack`) hold the batch in memory.
 WRITERS: Mapping[str, Callable[[], ReportWriter]] = MappingProxyType(
-    {"text": TextWriter, "json": JsonWriter, "jsonl": JsonLinesWriter}
+    {
+        "text": TextWriter,
+        "json": JsonWriter,
+        "jsonl": JsonLinesWriter,
+        "markdown": _pack("MarkdownWriter"),
+        "html": _pack("HtmlWriter"),
+        "csv": _pack("CsvWriter"),
+    }
 )
+
+
+#: The formats written as each decision is made (the others hold the batch until the end).
+STREAMED: tuple[str, ...] = ("text", "json", "jsonl")
 
 
 def render(writer: ReportWriter, decisions: Iterable[Decision], errors: Sequence[Problem]) -> str:

@@ -149,6 +149,12 @@ def test_the_wheel_ships_the_cli_rules_cases_and_template(wheel: Path) -> None:
         "imsa_eligibility/resources.py",
         "imsa_eligibility/_profiles/TEMPLATE.yaml",
         "imsa_eligibility/_rules/tests/base-profile.yaml",
+        "imsa_eligibility/_rules/panel/conflicts.yaml",
+        "imsa_eligibility_cli/panel.py",
+    }
+    expected |= {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "imsa_eligibility" / "report" / "templates").iterdir()
     }
     expected |= {f"imsa_eligibility/_rules/{p.name}" for p in (ROOT / "rules").glob("*.yaml")}
     expected |= {

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from imsa_eligibility.engine import ENGINES
-from imsa_eligibility.report import FORMATS
+from imsa_eligibility.report import FORMATS, STREAMED
 from imsa_eligibility.schemas import SCHEMAS
 from imsa_eligibility.vocabulary import Nation, Outcome
 
@@ -27,7 +27,7 @@ CHOICES: list[tuple[tuple[str, ...], str, Iterable[str]]] = [
     (("check",), "engine", ENGINES),
     (("rules", "test"), "engine", ENGINES),
     (("check",), "output_format", FORMATS),
-    (("validate",), "output_format", FORMATS),
+    (("validate",), "output_format", STREAMED),  # a listing of files: no panel pack
     (("check",), "nation", Nation),
     (("schema",), "name", SCHEMAS),
     (("register", "show"), "output_format", FORMATS),

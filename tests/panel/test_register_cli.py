@@ -368,12 +368,17 @@ def test_show_gives_the_report_check_gave(run_cli: Run, examples_db: Path, examp
         assert result.stdout == (REPORTS / f"{example.stem}.{golden}").read_text(encoding="utf-8")
 
 
+def test_show_gives_the_pack_check_gave(run_cli: Run, examples_db: Path) -> None:
+    example = EXAMPLE_FILES[0]
+    ident = str(_id_of(examples_db, example.name))
+    for fmt in ("markdown", "html", "csv"):
+        result = run_cli("register", "show", str(examples_db), ident, "-o", fmt)
+        assert result.returncode == 0, result.stderr
+        checked = run_cli("check", str(example.relative_to(ROOT)), *AS_OF, *NATIVE, "-o", fmt)
+        assert result.stdout == checked.stdout
+
+
 def test_show_refuses_what_it_cannot_show(run_cli: Run, examples_db: Path) -> None:
-    for fmt in ("markdown", "html"):
-        result = run_cli("register", "show", str(examples_db), "1", "-o", fmt)
-        assert result.returncode == 2
-        assert f"-o {fmt} is not available yet" in _unboxed(result.stderr)
-        assert result.stdout == ""
     missing = run_cli("register", "show", str(examples_db), "99")
     assert missing.returncode == 2
     assert "holds no decision 99" in missing.stderr
