@@ -59,9 +59,10 @@ def is_report(path: Path) -> bool:
     return REPORT_MARK in head.replace(b'"schema":"', b'"schema": "')
 
 
-def is_waivers(path: Path) -> bool:
-    """Whether ``path`` looks like a panel's waivers file: ``panel`` and ``waivers`` at its
-    top level, which no profile has (both would be unknown fields)."""
+def _starts_with(
+    path: Path, yaml_marks: tuple[re.Pattern[bytes], ...], json_marks: tuple[re.Pattern[bytes], ...]
+) -> bool:
+    """Whether the head of ``path`` (a YAML or JSON file) holds every mark of its syntax."""
     if path.suffix not in (".yaml", ".yml", ".json"):
         return False
     try:
@@ -69,22 +70,20 @@ def is_waivers(path: Path) -> bool:
             head = handle.read(WAIVERS_HEAD)
     except OSError:
         return False
-    marks = _JSON_WAIVERS if path.suffix == ".json" else _YAML_WAIVERS
+    marks = json_marks if path.suffix == ".json" else yaml_marks
     return all(mark.search(head) for mark in marks)
+
+
+def is_waivers(path: Path) -> bool:
+    """Whether ``path`` looks like a panel's waivers file: ``panel`` and ``waivers`` at its
+    top level, which no profile has (both would be unknown fields)."""
+    return _starts_with(path, _YAML_WAIVERS, _JSON_WAIVERS)
 
 
 def is_panel(path: Path) -> bool:
     """Whether ``path`` looks like a panel's members file (``panel conflicts --panel``):
     ``panel`` and ``members`` at its top level, which no profile has."""
-    if path.suffix not in (".yaml", ".yml", ".json"):
-        return False
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(WAIVERS_HEAD)
-    except OSError:
-        return False
-    marks = _JSON_MEMBERS if path.suffix == ".json" else _YAML_MEMBERS
-    return all(mark.search(head) for mark in marks)
+    return _starts_with(path, _YAML_MEMBERS, _JSON_MEMBERS)
 
 
 def expand(paths: list[Path], output: Path | None = None) -> Inputs:

@@ -35,10 +35,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-#: Report formats planned but not here yet: ``show -o`` one of them says so (a usage error)
-#: until a writer for it is registered (``imsa_eligibility.report.stream.WRITERS``).
-PLANNED_FORMATS = ("markdown", "html")
-
 if TYPE_CHECKING:
     from enum import StrEnum
 
@@ -68,14 +64,7 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write to FILE.
 
 
 def _show_format(value: Any) -> Any:
-    """A report format for ``show``; one that is planned but not here yet says so."""
-    text = str(value)
-    if text in PLANNED_FORMATS and text not in WRITERS:
-        raise typer.BadParameter(
-            f"-o {text} is not available yet in this version of imsa-eligibility; use "
-            f"-o {' or -o '.join(WRITERS)}",
-            param_hint="--format",
-        )
+    """A report format for ``show`` (any of the report writers)."""
     return parser(Format, "format", "--format")(value)
 
 

@@ -25,7 +25,8 @@ from ..errors import DocumentError, PanelFileError, Problem
 from ..profile.enums import Register
 from ..profile.model import MAX_TEXT, SLUG_PATTERN, UNSAFE_TEXT, is_blank
 from ..source import Document, PathKey, as_written, parse_text, read_document
-from ..suggest import closest, did_you_mean, meant
+from ..suggest import did_you_mean
+from .reading import field_problems
 
 __all__ = [
     "CONFLICTS_POLICY",
@@ -200,30 +201,7 @@ class _Reader:
         optional: tuple[str, ...],
     ) -> None:
         """Unknown fields (with a did-you-mean) and missing required ones."""
-        missing = [k for k in allowed if k not in optional and k not in data]
-        guesses: dict[str, str] = {}
-        for key in data:
-            if key in allowed:
-                continue
-            guess = closest(str(key), missing)
-            if guess is not None and guess not in guesses.values():
-                guesses[key] = guess
-        for key in data:
-            if key in allowed:
-                continue
-            if key in guesses:
-                hint = meant(str(key), guesses[key], note=" (a required field)")
-            else:
-                hint = did_you_mean(str(key), allowed, noun="field")
-            self.problem((*path, key), f"unknown field '{key}'", hint, key=True)
-        for key in missing:
-            if key not in guesses.values():
-                self.problem(
-                    path,
-                    f"required field '{key}' is missing",
-                    f"add '{key}:' with {_WHAT[key]}",
-                    key=True,
-                )
+        self.problems += field_problems(self.doc, path, data, allowed, optional, _WHAT)
 
     def text(self, path: PathKey, value: Any) -> str | None:
         name = str(path[-1])

@@ -29,8 +29,9 @@ from ..errors import DocumentError, Problem, WaiverFileError
 from ..profile.model import MAX_TEXT, SLUG_PATTERN, UNSAFE_TEXT, is_blank
 from ..rules.model import RuleSet
 from ..source import Document, PathKey, as_written, parse_text, read_document
-from ..suggest import closest, did_you_mean, meant
+from ..suggest import did_you_mean
 from ..vocabulary import Nation, Verdict
+from .reading import field_problems
 
 __all__ = [
     "MAX_JUSTIFICATION",
@@ -163,32 +164,8 @@ class _Reader:
         allowed: tuple[str, ...],
         optional: tuple[str, ...],
     ) -> None:
-        """Unknown fields (with a did-you-mean) and missing required ones. A misspelt
-        required field is reported once, as the misspelling."""
-        missing = [k for k in allowed if k not in optional and k not in data]
-        guesses: dict[str, str] = {}
-        for key in data:
-            if key in allowed:
-                continue
-            guess = closest(str(key), missing)
-            if guess is not None and guess not in guesses.values():
-                guesses[key] = guess
-        for key in data:
-            if key in allowed:
-                continue
-            if key in guesses:
-                hint = meant(str(key), guesses[key], note=" (a required field)")
-            else:
-                hint = did_you_mean(str(key), allowed, noun="field")
-            self.problem((*path, key), f"unknown field '{key}'", hint, key=True)
-        for key in missing:
-            if key not in guesses.values():
-                self.problem(
-                    path,
-                    f"required field '{key}' is missing",
-                    f"add '{key}:' with {_WHAT[key]}",
-                    key=True,
-                )
+        """Unknown fields (with a did-you-mean) and missing required ones."""
+        self.problems += field_problems(self.doc, path, data, allowed, optional, _WHAT)
 
     def text(self, path: PathKey, value: Any, *, limit: int = MAX_TEXT) -> str | None:
         """``value`` as one line of text, or None (with its problem) when it is not."""
