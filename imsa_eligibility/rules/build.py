@@ -17,7 +17,9 @@ from typing import Any
 from ..errors import Problem
 from ..source import Document, PathKey, as_written
 from ..vocabulary import Effect, Nation
+from ..suggest import did_you_mean
 from .ast import Node
+from .catalogue import CHAIN
 from .model import Derived, NamedList, Override, Parameter, Rule, RuleSet, Variant
 from .variants import Definitions, RawProblem, build_variant
 
@@ -105,7 +107,35 @@ def build_ruleset(
         labels=labels,
         rules=tuple(rules),
         variants=variants,
+        changeable=_changeable(head, problems),
     )
+
+
+def _changeable(head: Document, problems: list[Problem]) -> tuple[str, ...]:
+    """The ``changeable`` facts, each checked to name a fact of the profile."""
+    from .catalogue import catalogue
+
+    facts = catalogue()
+    out: list[str] = []
+    for index, raw in enumerate(head.data.get("changeable") or []):
+        path = str(raw)
+        scope, _, name = path.rpartition(".")
+        while scope and scope not in facts:  # governance.ico_registered: scope "", a path
+            scope, _, rest = scope.rpartition(".")
+            name = f"{rest}.{name}"
+        known = facts.get(scope, {})
+        if name not in known or scope == CHAIN:
+            everything = [f"{s}.{f}" if s else f for s, fs in facts.items() for f in fs]
+            problems.append(
+                head.problem(
+                    ("changeable", index),
+                    f"there is no fact '{path}' in a profile",
+                    did_you_mean(path, everything, noun="fact"),
+                )
+            )
+            continue
+        out.append(path)
+    return tuple(out)
 
 
 def _rule(doc: Document, path: PathKey, raw: dict[str, Any], problems: list[Problem]) -> Rule:

@@ -121,6 +121,19 @@ class RuleSet:
     labels: dict[str, str]
     rules: tuple[Rule, ...]
     variants: dict[str, Variant]
+    changeable: tuple[str, ...] = ()
+    """Facts an applicant can change (``governance.ico_registered``,
+    ``related_organisations.funding_conditions``): what ``check --what-if`` may suggest."""
+    change_dates: tuple[dt.date, ...] = ()
+    """The days on which a dated parameter or named list takes a new value, ascending."""
+
+    def in_force(self, as_of: dt.date) -> RuleSet:
+        """The rule set with the parameters and named lists in force on ``as_of``.
+
+        Variants (conditions and texts) are built with the values in force that day. A rule
+        set without dated values is its own only period.
+        """
+        return self
 
     def variant(self, rule_id: str, nation: str) -> Variant | None:
         """The rule's variant for ``nation`` (None when out of the rule's scope)."""

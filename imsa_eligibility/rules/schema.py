@@ -219,6 +219,13 @@ def rules_schema() -> dict[str, Any]:
                 "additionalProperties": _TEXT,
                 "description": "plain words for enum values, used in explanations",
             },
+            "changeable": {
+                "type": "array",
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": r"^[a-z_]+(\.[a-z_]+)*$"},
+                "description": "facts an applicant can change, such as "
+                "governance.ico_registered (what check --what-if may suggest)",
+            },
         },
     }
     rules = {
