@@ -1,5 +1,5 @@
 # Two commands: `make demo` (set up, then decide the shipped examples) and
-# `make test` (set up, then ruff, mypy --strict and pytest).
+# `make test` (set up, then ruff, mypy --strict, pytest and the rule cases' coverage).
 #
 # Setting up is one editable install of the project with its dev extra into .venv: source
 # and rule edits take effect without reinstalling, so only a change to pyproject.toml (new
@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-editable
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest rules-coverage bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,14 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n auto
 
-test: lint typecheck pytest
+# The reference rules' cases must reach every rule x nation x verdict they reach today
+# (100.0%, rounded down): a new rule, nation or verdict needs its cases.
+RULES_COVERAGE ?= 100
+
+rules-coverage: $(STAMP)
+	$(BIN)/imsa-eligibility rules test --coverage --fail-under $(RULES_COVERAGE)
+
+test: lint typecheck pytest rules-coverage
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

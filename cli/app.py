@@ -160,6 +160,15 @@ def check(
             metavar="DB",
         ),
     ] = None,
+    what_if: Annotated[
+        bool,
+        typer.Option(
+            "--what-if",
+            help="For each nation not eligible, show the smallest sets of changes (at most "
+            "three each) you could make that would give a better outcome, each checked by "
+            "deciding again (text, json, jsonl).",
+        ),
+    ] = False,
 ) -> None:
     """Decide each profile, per nation, and explain every decision.
 
@@ -178,6 +187,7 @@ def check(
         jobs=jobs,
         waivers=waivers,
         record=record,
+        what_if=what_if,
     )
     raise typer.Exit(code)
 
@@ -190,6 +200,38 @@ def validate(
     from .validate import run_validate
 
     raise typer.Exit(run_validate(paths, fmt=output_format.value, output=output))
+
+
+@app.command(cls=Command)
+def init(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Where to save the profile (default: your organisation's id, .yaml).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume", help="Carry on with an unfinished interview saved in FILE.", metavar="FILE"
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Decide as of this date, YYYY-MM-DD (default: today).", metavar="DATE"
+        ),
+    ] = None,
+) -> None:
+    """Answer a few questions in plain words: writes your profile, then shows the decision.
+
+    Saves after every answer; stop at any time and carry on with --resume FILE.
+    """
+    from .init import run_init
+
+    raise typer.Exit(run_init(file, resume, as_of=_as_of(as_of)))
 
 
 @app.command(cls=Command)

@@ -32,6 +32,7 @@ from .inputs import load, load_kept, load_record, syntax_of
 if TYPE_CHECKING:  # imported by decide_all when it runs several processes
     from concurrent.futures import Future
 
+    from imsa_eligibility.decision import Decision
     from imsa_eligibility.panel.register import Summary
     from imsa_eligibility.panel.waivers import WaiverSet
 
@@ -120,6 +121,7 @@ class Settings:
     mark: Mark = plain
     waivers: WaiverSet | None = None  # applied where each decision is made (workers too)
     record: bool = False  # keep each decision's JSON and profile bytes (check --record)
+    what_if: bool = False  # suggest what would give each nation a better outcome (--what-if)
 
 
 def make_writer(settings: Settings) -> ReportWriter:
@@ -145,6 +147,26 @@ class Decider:
             return load_kept(source.path)
         return load(source.path), b""
 
+    def _what_if(self, decision: Decision, loaded: LoadedProfile) -> Decision:
+        """``decision`` with its what-if suggestions, each decided with this decider's
+        engine and waivers."""
+        from imsa_eligibility.engine.facts import facts_from_profile
+        from imsa_eligibility.selfassess.whatif import what_if
+
+        settings = self.settings
+
+        def settle(changed: Decision) -> Decision:
+            if settings.waivers is None:
+                return changed
+            from imsa_eligibility.panel.waivers import apply_waivers
+
+            return apply_waivers(changed, settings.waivers, settings.as_of)
+
+        facts = facts_from_profile(loaded.profile, loaded.document)
+        return what_if(
+            decision, facts, settings.ruleset, self.engine, as_of=settings.as_of, settle=settle
+        )
+
     def decide(self, source: Source) -> Result:
         """The result of deciding ``source`` (its problems when it cannot be decided)."""
         from imsa_eligibility.decision import evaluate
@@ -164,16 +186,18 @@ class Decider:
                 as_of=settings.as_of,
                 engine=self.engine,
             )
+            if settings.waivers is not None:
+                from imsa_eligibility.panel.waivers import apply_waivers
+
+                decision = apply_waivers(decision, settings.waivers, settings.as_of)
+            if settings.what_if:
+                decision = self._what_if(decision, loaded)
         except EngineError as exc:
             result.problems = [
                 Problem(source.name, 1, 1, "", f"internal error: {exc}", "please report this")
             ]
             result.code = INTERNAL
             return result
-        if settings.waivers is not None:
-            from imsa_eligibility.panel.waivers import apply_waivers
-
-            decision = apply_waivers(decision, settings.waivers, settings.as_of)
         result.piece = self.writer.piece(decision)
         result.outcome = decision.outcome
         result.organisation_id = decision.organisation_id

@@ -55,13 +55,21 @@ def run_check(
     jobs: int | None = None,
     waivers: Path | None = None,
     record: Path | None = None,
+    what_if: bool = False,
 ) -> int:
     """Decide every profile under ``paths``; return the batch's exit code.
+
+    With ``what_if``, each nation not eligible also gets the smallest sets of changes that
+    would give it a better outcome, each decided again before it is shown (text, JSON and
+    JSON Lines only; not with ``record``: the register keeps decisions, not suggestions).
 
     With ``waivers``, the panel's waivers file is read and checked against the rule set
     first (a problem stops the run: nothing is decided); its waivers in force on ``as_of``
     are applied to each decision as it is made, and each one not in force is an error.
     """
+    if what_if and (refused := _what_if_refused(fmt, record)):
+        console.notice(refused)
+        return INVALID
     if engine == "durable" and not durable_ready():
         console.notice(
             "error: the durable engine cannot run on this Python (durable_rules "
@@ -109,6 +117,7 @@ def run_check(
         console.mark if fmt == "text" and output is None and sys.stdout.isatty() else plain,
         waivers=waiver_set,
         record=recorder is not None,
+        what_if=what_if,
     )
     workers = jobs if jobs is not None else default_jobs(total)
     codes = [INVALID] if errors else []
@@ -155,6 +164,25 @@ def run_check(
     if recorder is not None:
         console.notice(recorder.summary())
     return combine(codes)
+
+
+#: The report formats that show what-if suggestions.
+WHAT_IF_FORMATS = ("text", "json", "jsonl", "letter")
+
+
+def _what_if_refused(fmt: str, record: Path | None) -> str | None:
+    """Why ``--what-if`` cannot run with these options (None when it can)."""
+    if fmt not in WHAT_IF_FORMATS:
+        return (
+            f"error: --what-if shows its suggestions in -o {', '.join(WHAT_IF_FORMATS)}, not "
+            f"in -o {fmt}; drop --what-if or choose one of those formats"
+        )
+    if record is not None:
+        return (
+            "error: --what-if cannot be used with --record: the register keeps decisions, not "
+            "suggestions; record without --what-if, then check again with it"
+        )
+    return None
 
 
 def _unmatched(waivers: WaiverSet, decided: set[str], as_of: dt.date) -> None:

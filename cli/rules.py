@@ -10,9 +10,10 @@ import typer
 from . import console
 from .exitcodes import INVALID, OK
 from .params import Command, Engine, Group, parser
+from .rulebook import TEST_TEXT, TestFormat
 
 app = typer.Typer(
-    help="Check and test a rule set (for policy staff editing rules/).",
+    help="Check, test, explain and publish a rule set (for policy staff editing rules/).",
     cls=Group,
     no_args_is_help=True,
 )
@@ -92,8 +93,41 @@ def run_tests(
             parser=parser(Engine, "engine", "--engine"),
         ),
     ] = None,
+    coverage: Annotated[
+        bool,
+        typer.Option(
+            "--coverage",
+            help="Also report which rule x nation x verdict the cases reach, and what none "
+            "reaches.",
+        ),
+    ] = False,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            help="With --coverage: exit 2 when coverage is under N percent.",
+            metavar="N",
+        ),
+    ] = None,
+    output_format: Annotated[
+        TestFormat,
+        typer.Option(
+            "-o",
+            "--format",
+            help="text, or json (the coverage as JSON; implies --coverage).",
+            parser=parser(TestFormat, "format", "--format"),
+        ),
+    ] = TEST_TEXT,
 ) -> None:
-    """Run the rules' test cases; print each failure with its file:line (exit 2 if any)."""
+    """Run the rules' test cases; print each failure with its file:line (exit 2 if any).
+
+    With --coverage, also the share of rule x nation x verdict cells the cases reach.
+    """
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        raise typer.BadParameter(
+            f"{fail_under:g} is not a percentage; give a number from 0 to 100",
+            param_hint="--fail-under",
+        )
     # A broken rule set or base profile raises ImsaError: app.main reports it, exit 2.
     from imsa_eligibility.engine import default_engine, durable_ready, make_engine
     from imsa_eligibility.errors import ProfileError, UsageError
@@ -119,6 +153,7 @@ def run_tests(
     runner = make_engine(name, [])
     passed = failed = 0
     lines = []
+    reached = []  # every case's result, for --coverage
     for path in files:
         try:
             results = run_case_file(path, base_doc, ruleset, runner)
@@ -126,6 +161,7 @@ def run_tests(
             console.problems(exc.problems)
             failed += 1
             continue
+        reached += results
         for result in results:
             if result.passed:
                 passed += 1
@@ -138,5 +174,41 @@ def run_tests(
                 )
     untested = sorted({r.id for r in ruleset.rules} - {p.stem for p in files})
     lines += [f"note: no case file for {rule_id}\n" for rule_id in untested]
+    if coverage or fail_under is not None or output_format.value == "json":
+        from .rulebook import report_coverage
+
+        summary = "".join(lines) + f"{passed} passed, {failed} failed\n"
+        raise typer.Exit(
+            report_coverage(
+                ruleset,
+                reached,
+                passed=passed,
+                failed=failed,
+                fail_under=fail_under,
+                as_json=output_format.value == "json",
+                before=summary,
+            )
+        )
     console.write("".join(lines) + f"{passed} passed, {failed} failed\n", None)
     raise typer.Exit(OK if failed == 0 else INVALID)
+
+
+def _add_diff() -> None:
+    from .impact import diff
+
+    app.command("diff", cls=Command)(diff)
+
+
+_add_diff()
+
+
+def _add_rulebook() -> None:
+    from .rulebook import docs, explain, list_rules, show
+
+    app.command("list", cls=Command)(list_rules)
+    app.command("show", cls=Command)(show)
+    app.command("explain", cls=Command)(explain)
+    app.command("docs", cls=Command)(docs)
+
+
+_add_rulebook()

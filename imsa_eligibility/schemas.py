@@ -45,6 +45,12 @@ def _waivers_schema() -> dict[str, Any]:
     return waivers_schema()
 
 
+def _diff_schema() -> dict[str, Any]:
+    from .policy.impact_schema import diff_schema
+
+    return diff_schema()
+
+
 def _panel_schema() -> dict[str, Any]:
     from .panel.panel_schema import panel_schema
 
@@ -60,6 +66,7 @@ SCHEMAS: Mapping[str, SchemaEntry] = MappingProxyType(
         "panel": SchemaEntry(
             "a panel's members file (`panel conflicts --panel FILE`)", _panel_schema
         ),
+        "diff": SchemaEntry("the JSON of `rules diff OLD NEW -o json`", _diff_schema),
     }
 )
 """Every published schema by name, in the order they are listed."""

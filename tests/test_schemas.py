@@ -33,7 +33,7 @@ def _golden() -> dict[str, Any]:
 
 
 def test_the_registry_names_every_published_schema() -> None:
-    assert NAMES == ["profile", "rules", "report", "waivers", "panel"]
+    assert NAMES == ["profile", "rules", "report", "waivers", "panel", "diff"]
     for entry in SCHEMAS.values():
         assert entry.description
 

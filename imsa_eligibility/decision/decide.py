@@ -180,7 +180,9 @@ def _finding(
 def applicable(
     ruleset: RuleSet, nations: Sequence[Nation], as_of: dt.date
 ) -> dict[Nation, list[Variant]]:
-    """The variants that apply to each nation on ``as_of``, in rule-set order."""
+    """The variants that apply to each nation on ``as_of``, in rule-set order, with the
+    values in force that day."""
+    ruleset = ruleset.in_force(as_of)
     return {
         nation: [
             variant
@@ -200,7 +202,10 @@ def decide_nations(
     as_of: dt.date,
     engine: ExplainingEngine,
 ) -> tuple[NationDecision, ...]:
-    """Each nation's decision on ``facts`` (the profile read from ``file``)."""
+    """Each nation's decision on ``facts`` (the profile read from ``file``), with the
+    values of dated parameters and lists in force on ``as_of`` (``engine`` is prepared for
+    every period: :func:`imsa_eligibility.engine.engine_for`)."""
+    ruleset = ruleset.in_force(as_of)
     plan = _plan(ruleset, nations, as_of)
     explained = engine.explain(facts, plan.keys)
     # Explanations are shared by targets with one condition, and findings by variants

@@ -79,13 +79,45 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One change to a profile's fact: the fact's report path, its value before (None when
+    unknown) and after (never None; a whole list for a list fact).
+
+    ``about`` names the list item the fact belongs to (a funder's or a person's name), for
+    people reading the change; empty for a fact of the organisation itself.
+    """
+
+    path: str
+    before: Any
+    after: Any
+    about: str = ""
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A set of changes that, made together, give the nation a better ``outcome``.
+
+    Made by :mod:`imsa_eligibility.selfassess.whatif` (``check --what-if``), which this
+    layer never imports; it verified ``outcome`` by deciding the changed profile.
+    """
+
+    changes: tuple[Change, ...]
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
 class NationDecision:
-    """The outcome for one nation and every finding behind it."""
+    """The outcome for one nation and every finding behind it.
+
+    ``what_if`` is None unless suggestions were asked for (``check --what-if``); then it
+    holds them, best first (empty when none was found, or the nation is eligible).
+    """
 
     nation: Nation
     outcome: Outcome
     to_provide: tuple[str, ...]
     findings: tuple[Finding, ...]
+    what_if: tuple[WhatIf, ...] | None = None
 
 
 @dataclass(frozen=True)

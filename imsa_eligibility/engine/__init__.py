@@ -56,7 +56,9 @@ def make_engine(name: str, targets: Sequence[Target]) -> ExplainingEngine:
 
 
 def engine_for(name: str, ruleset: RuleSet) -> ExplainingEngine:
-    """An engine of kind ``name`` prepared for every variant of ``ruleset``.
+    """An engine of kind ``name`` prepared for every variant of ``ruleset``, in every period
+    of its dated values (:meth:`~imsa_eligibility.rules.model.RuleSet.all_variants`), so it
+    decides ``ruleset.in_force(day)`` for any day.
 
     For durable_rules, a rule too large for any durable ruleset is refused first, located
     at the rule (:func:`.durable.limits.limit_problems`).
@@ -67,7 +69,7 @@ def engine_for(name: str, ruleset: RuleSet) -> ExplainingEngine:
 
         if found := limit_problems(ruleset):
             raise RuleFileError(found)
-    return make_engine(name, [Target(v.key, v.node) for v in ruleset.variants.values()])
+    return make_engine(name, [Target(v.key, v.node) for v in ruleset.all_variants()])
 
 
 __all__ = [

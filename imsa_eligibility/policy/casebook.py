@@ -3,12 +3,15 @@
 A case file (``rules/tests/cases/IND-001.yaml``) names a rule and lists cases. Each case
 changes a complete, compliant base profile (``set:`` is merged in, lists replace; ``remove:``
 makes facts unknown) and says which verdict the rule must reach, for every nation it
-applies to or for the ``nations`` named.
+applies to or for the ``nations`` named. A case may give ``as_of: YYYY-MM-DD``: the rule is
+then decided with the parameters and named lists in force that day (their dated changes),
+and must apply on it; without it, with the values as written.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +96,7 @@ def case_profile(base: Document, case: dict[str, Any], file: str, line: int) -> 
     return Document(f"{file}:{line}", data, base.sha256)
 
 
-_CASE_KEYS = ("name", "nations", "set", "remove", "expect")
+_CASE_KEYS = ("name", "nations", "as_of", "set", "remove", "expect")
 _VERDICTS = tuple(v.value for v in Verdict)
 
 
@@ -132,6 +135,25 @@ def _check_case(doc: Document, index: int, case: Any) -> None:
         raise ProfileError(problems)
 
 
+def _as_of(doc: Document, index: int, case: dict[str, Any]) -> dt.date | None:
+    """The case's ``as_of`` date (None when it gives none), refused when not a real date."""
+    raw = case.get("as_of")
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise ProfileError(
+            [
+                doc.problem(
+                    ("cases", index, "as_of"),
+                    f"'{raw}' is not a real date",
+                    "write the day the case is decided on as YYYY-MM-DD, such as 2027-04-01",
+                )
+            ]
+        ) from None
+
+
 def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) -> list[CaseResult]:
     """Decide every case in the file at ``path`` with ``engine``."""
     try:
@@ -152,12 +174,15 @@ def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) 
     for index, case in enumerate(doc.data.get("cases") or []):
         line = doc.line(("cases", index))
         _check_case(doc, index, case)
+        as_of = _as_of(doc, index, case)
         profile = validate_document(case_profile(base, case, doc.file, line))
         facts = facts_from_profile(profile.profile)
         nations = case.get("nations") or list(rule.nations)
+        in_force = ruleset if as_of is None else ruleset.in_force(as_of)
         targets = []
+        keys = []
         for nation in nations:
-            variant = ruleset.variant(rule.id, nation)
+            variant = in_force.variant(rule.id, nation)
             if variant is None:
                 raise ProfileError(
                     [
@@ -168,10 +193,21 @@ def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) 
                         )
                     ]
                 )
+            if as_of is not None and not rule.applies(Nation(nation), as_of):
+                raise ProfileError(
+                    [
+                        doc.problem(
+                            ("cases", index, "as_of"),
+                            f"rule {rule.id} does not apply on {as_of}",
+                            "give a day within the rule's effective_from and effective_to",
+                        )
+                    ]
+                )
             targets.append(Target(variant.key, variant.node))
+            keys.append(variant.key)
         engine.prepare(targets)
         verdicts = engine.decide(facts)
-        for nation in nations:
+        for nation, key in zip(nations, keys, strict=True):
             results.append(
                 CaseResult(
                     doc.file,
@@ -180,7 +216,7 @@ def run_case_file(path: Path, base: Document, ruleset: RuleSet, engine: Engine) 
                     str(case.get("name")),
                     Nation(nation),
                     Verdict(case["expect"]),
-                    verdicts[f"{rule.id}@{nation}"],
+                    verdicts[key],
                 )
             )
     return results

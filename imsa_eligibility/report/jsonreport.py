@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..decision import AppliedWaiver, Decision, EvidenceItem, Finding
+from ..decision import AppliedWaiver, Decision, EvidenceItem, Finding, NationDecision, WhatIf
 from ..errors import Problem
 from .encode import Raw, UnsupportedError, compact
 
@@ -83,6 +83,23 @@ def _finding(finding: Finding) -> dict[str, Any]:
     return {**_head(finding), **_tail(finding)}
 
 
+def _what_if(suggestion: WhatIf) -> dict[str, Any]:
+    changes = [{"path": c.path, "from": c.before, "to": c.after} for c in suggestion.changes]
+    return {"changes": changes, "outcome": suggestion.outcome}
+
+
+def _nation(result: NationDecision, finding: Callable[[Finding], Any]) -> dict[str, Any]:
+    """A nation's object; ``what_if`` only when suggestions were asked for (``--what-if``)."""
+    out: dict[str, Any] = {
+        "outcome": result.outcome,
+        "to_provide": list(result.to_provide),
+        "findings": [finding(f) for f in result.findings],
+    }
+    if result.what_if is not None:
+        out["what_if"] = [_what_if(w) for w in result.what_if]
+    return out
+
+
 def _decision(decision: Decision, finding: Callable[[Finding], Any]) -> dict[str, Any]:
     """The decision's object, each finding as ``finding`` makes it (once per finding: a
     finding that several nations share is one object in the decision, and here)."""
@@ -98,14 +115,7 @@ def _decision(decision: Decision, finding: Callable[[Finding], Any]) -> dict[str
         "file": decision.file,
         "organisation": {"id": decision.organisation_id, "name": decision.organisation_name},
         "outcome": decision.outcome,
-        "nations": {
-            n.nation: {
-                "outcome": n.outcome,
-                "to_provide": list(n.to_provide),
-                "findings": [once(f) for f in n.findings],
-            }
-            for n in decision.nations
-        },
+        "nations": {n.nation: _nation(n, once) for n in decision.nations},
         "ruleset": {
             "id": decision.ruleset_id,
             "version": decision.ruleset_version,

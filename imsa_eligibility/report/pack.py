@@ -27,7 +27,7 @@ from ..errors import Problem
 from ..printable import printable
 from ..vocabulary import Effect, Nation, Verdict
 from .stream import ReportWriter
-from .text import _TAG, MEANING, _evidence, _shown, nation_name
+from .text import _TAG, MEANING, _evidence, _shown, asked, nation_name, provide
 
 TEMPLATES = Path(__file__).with_name("templates")
 _NATIONS = [n.value for n in Nation]
@@ -54,6 +54,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "source": finding.source,
         "evidence": [_evidence(e) for e in finding.evidence],
         "to_provide": list(finding.to_provide),
+        "provide": [asked(path, line) for path, line in provide(finding)],
         "waiver": None,
     }
     if waiver is not None:
@@ -239,7 +240,7 @@ class MarkdownWriter(PackWriter):
         lines = [f"- **{f['tag']}** {md(f['rule'])} {md(f['title'])}"]
         lines.append(f"  - Why it matters: {md(f['because'])}")
         if f["verdict"] == "unknown":
-            lines += [f"  - Please provide: {md(p)}" for p in f["to_provide"]]
+            lines += [f"  - Please provide: {md(p)}" for p in f["provide"]]
         else:
             lines += [f"  - Evidence: {md(e)}" for e in f["evidence"]]
             lines.append(f"  - What you can do: {md(f['remedy'])}")

@@ -3,7 +3,8 @@
 Published as ``schemas/report.schema.json`` so that tools reading reports can check them.
 The contract is closed where it is fixed (``additionalProperties: false``); ``verified_by``
 and ``waivers_sha256`` are optional, because reports written before them lack them, and a
-finding's ``waiver`` is written only when the finding is waived. Each line of ``-o jsonl``
+finding's ``waiver`` is written only when the finding is waived, and a nation's ``what_if``
+only with ``check --what-if``. Each line of ``-o jsonl``
 is either a ``#/$defs/decision`` or an object whose only key ``error`` is a
 ``#/$defs/error``.
 """
@@ -128,8 +129,41 @@ def _nation() -> dict[str, Any]:
             "outcome": {"$ref": "#/$defs/outcome"},
             "to_provide": _PATHS,
             "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+            "what_if": {
+                "type": "array",
+                "maxItems": 5,
+                "items": {"$ref": "#/$defs/what_if"},
+                "description": "present only with check --what-if: the smallest sets of "
+                "changes that give this nation a better outcome, best first; empty when the "
+                "nation is eligible or none was found",
+            },
+        },
+        optional=("what_if",),
+    )
+
+
+def _what_if() -> dict[str, Any]:
+    change = _object(
+        {
+            "path": {**_NAME, "description": "the fact's path in the profile (report syntax)"},
+            "from": {"description": "the fact's value now; null when it is unknown"},
+            "to": {
+                "not": {"type": "null"},
+                "description": "the fact's new value (the whole list, for a list fact)",
+            },
         }
     )
+    schema = _object(
+        {
+            "changes": {"type": "array", "minItems": 1, "maxItems": 3, "items": change},
+            "outcome": {
+                "$ref": "#/$defs/outcome",
+                "description": "the nation's outcome with the changes made, decided again",
+            },
+        }
+    )
+    schema["description"] = "a set of changes to the profile and the outcome they would give"
+    return schema
 
 
 def _decision() -> dict[str, Any]:
@@ -201,6 +235,7 @@ def report_schema() -> dict[str, Any]:
             "outcome": {"enum": [m.value for m in Outcome]},
             "decision": _decision(),
             "nation": _nation(),
+            "what_if": _what_if(),
             "finding": _finding(),
             "waiver": _waiver(),
             "evidence": _evidence(),

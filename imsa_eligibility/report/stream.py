@@ -139,8 +139,17 @@ def _pack(name: str) -> Callable[[], ReportWriter]:
     return make
 
 
+def _letter() -> ReportWriter:
+    """The letter writer (:mod:`.letter` imports this module)."""
+    from .letter import LetterWriter
+
+    return LetterWriter()
+
+
 #: Report formats by name: the CLI's ``-o`` choices are built from this registry.
-#: ``markdown``, ``html`` and ``csv`` (the panel pack, :mod:`.pack`) hold the batch in memory.
+#: ``markdown``, ``html`` and ``csv`` (the panel pack, :mod:`.pack`) hold the batch in memory;
+#: ``letter`` (:mod:`.letter`, a plain-words letter per decision) streams, but is no
+#: format of ``validate``, so it is not in :data:`STREAMED`.
 WRITERS: Mapping[str, Callable[[], ReportWriter]] = MappingProxyType(
     {
         "text": TextWriter,
@@ -149,6 +158,7 @@ WRITERS: Mapping[str, Callable[[], ReportWriter]] = MappingProxyType(
         "markdown": _pack("MarkdownWriter"),
         "html": _pack("HtmlWriter"),
         "csv": _pack("CsvWriter"),
+        "letter": _letter,
     }
 )
 

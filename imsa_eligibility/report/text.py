@@ -19,7 +19,9 @@ from typing import Any
 from ..decision import Decision, EvidenceItem, Finding, NationDecision
 from ..errors import Problem
 from ..printable import printable
+from ..profile.questions import ask
 from ..vocabulary import Effect, Nation, Outcome, Verdict
+from .whatif_text import what_if_lines
 
 Mark = Callable[[str, str], str]
 
@@ -82,6 +84,30 @@ def _evidence(item: EvidenceItem) -> str:
     return text
 
 
+def provide(finding: Finding) -> list[tuple[str, int | None]]:
+    """The facts ``finding`` needs, each with the line of the profile it belongs near."""
+    found = []
+    for path in finding.to_provide:
+        item = next((e for e in finding.evidence if e.path == path), None)
+        found.append((path, item.line if item and item.line else None))
+    return found
+
+
+def asked(path: str, line: int | None = None) -> str:
+    """A missing fact as its plain question, with its path (and line) in brackets for
+    whoever edits the profile: ``Is ... registered ...? (governance.ico_registered, near
+    line 32)``."""
+    question = ask(path)
+    if question == path:  # a fact without a question (another rule set's): as it was
+        return path + (f" (near line {line})" if line else "")
+    return f"{question} ({path}, near line {line})" if line else f"{question} ({path})"
+
+
+def clear_on_independence(result: NationDecision) -> list[Finding]:
+    """The independence rules (section 4) that were checked and found clear."""
+    return [f for f in result.findings if f.section == 4 and f.verdict is Verdict.CLEAR]
+
+
 def _waivable(finding: Finding) -> str:
     if finding.effect is not Effect.EXCLUDE:
         return ""
@@ -92,10 +118,8 @@ def _finding(finding: Finding, mark: Mark) -> list[str]:
     if finding.verdict is Verdict.UNKNOWN:
         head = f"    {mark('UNKNOWN', 'unknown')} {finding.rule} {finding.title}"
         lines = [head, f"        Why it matters: {finding.because}"]
-        for path in finding.to_provide:
-            item = next((e for e in finding.evidence if e.path == path), None)
-            line = f" (near line {item.line})" if item and item.line else ""
-            lines.append(f"        Please provide: {path}{line}")
+        for path, line in provide(finding):
+            lines.append(f"        Please provide: {asked(path, line)}")
         return lines
     tag = mark(_TAG[finding.effect], finding.effect)
     lines = [
@@ -130,6 +154,13 @@ def _nation(result: NationDecision, mark: Mark) -> list[str]:
     if waived:
         summary += f"; {len(waived)} waived by the panel"
     lines.append(summary + ".")
+    reassuring = clear_on_independence(result)
+    if reassuring:
+        titles = "; ".join(f.title for f in reassuring)
+        lines.append(
+            f"    Checked and found clear (section 4, the employing organisation): {titles}."
+        )
+    lines += what_if_lines(result, nation_name(result.nation), mark)
     return lines
 
 

@@ -67,6 +67,44 @@ class Context:
     derived_docs: Mapping[str, tuple[Document, PathKey]]
     problems: list[tuple[Document, PathKey, str, str]]
     known_parameters: Collection[str] = ()
+    origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Where a parameter's value for the nation comes from, when not from its by_nation
+    as written: " from 2027-04-01" (a dated change), " in the rule's override"."""
+
+    wrongs: dict[Any, Any] = dataclasses.field(default_factory=dict)
+    """Parameters whose values do not fit where they are used, by place: shared by the
+    contexts of one rule set, so one place gets one message, naming every nation's value."""
+
+    def wrong_parameter(
+        self, path: PathKey, name: str, value: Any, wanted: str, hint: str = ""
+    ) -> None:
+        """Record that parameter ``name`` holds ``value`` for the nation, which does not
+        fit where it is used (``wanted``: what fits, such as 'a number'). The nations (and
+        periods) with the same mistake at the same place share one message."""
+        key = (id(self.doc), path, name, wanted)
+        entry = self.wrongs.get(key)
+        if entry is None:
+            entry = self.wrongs[key] = {"values": {}, "nations": [], "problem": None}
+        told = entry["values"].setdefault(_shown(value), [])
+        said = f"{self.nation}{self.origins.get(name, '')}"
+        if said not in told:
+            told.append(said)
+        if self.nation not in entry["nations"]:
+            entry["nations"].append(self.nation)
+        if entry["problem"] is not None:
+            self.problems.remove(entry["problem"])
+        shown = "; ".join(
+            f"{shown} for {_listing(nations)}" for shown, nations in entry["values"].items()
+        )
+        nations = _listing(sorted(entry["nations"], key=NATIONS.index))
+        entry["problem"] = (
+            self.doc,
+            path,
+            f"the parameter '{name}' is {shown}, but {wanted} is needed here",
+            f"give '{name}' {wanted} for {nations} in ruleset.yaml, or use another "
+            "parameter here" + (f" ({hint})" if hint else ""),
+        )
+        self.problems.append(entry["problem"])
 
     def fail(self, path: PathKey, message: str, hint: str, doc: Document | None = None) -> None:
         """Record a problem (deduplicated later across nations)."""
@@ -185,9 +223,18 @@ def _derived(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str | None
             "a derived value can only be used at the top of a condition",
             "move it out of the some/every, into an all: or any: beside it",
         )
-    threshold = _number(value)
-    if threshold is None:
-        ctx.fail((*path, op_name), f"'{op_name}' needs a number here", "write a number such as 0.5")
+    threshold = None
+    if isinstance(value, dict) and "param" in value:
+        ok, resolved, _ = _operand(value, ctx, (*path, op_name))
+        threshold = _number(resolved) if ok else None
+        if ok and threshold is None:
+            ctx.wrong_parameter((*path, op_name), str(value["param"]), resolved, "a number")
+    else:
+        threshold = _number(value)
+        if threshold is None:
+            ctx.fail(
+                (*path, op_name), f"'{op_name}' needs a number here", "write a number such as 0.5"
+            )
     if not known or scope != "" or threshold is None:
         return None
     spec = ctx.derived[name]
@@ -214,8 +261,14 @@ def _derived(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str | None
     return Aggregate(name, spec.sum, over, where, op, threshold)
 
 
-def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any]:
-    """Resolve ``{list: ..}`` and ``{param: ..}``; (ok, value)."""
+#: Where each value of an operand came from: the parameter that gave it (None: written
+#: out) and the path to report it at.
+Origins = list[tuple[str | None, PathKey]]
+
+
+def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any, Origins]:
+    """Resolve ``{list: ..}``, ``{param: ..}`` and the ``{param: ..}`` items of a list of
+    values (a list-valued parameter's values join the list); (ok, value, origins)."""
     if isinstance(value, dict) and "list" in value:
         named = ctx.lists.get(value["list"])
         if named is None:
@@ -224,22 +277,39 @@ def _operand(value: Any, ctx: Context, path: PathKey) -> tuple[bool, Any]:
                 f"there is no list '{value['list']}'",
                 did_you_mean(str(value["list"]), ctx.lists, noun="list"),
             )
-            return False, None
-        return True, list(named.values)
+            return False, None, []
+        return True, list(named.values), [(None, path)] * len(named.values)
     if isinstance(value, dict) and "param" in value:
         name = value["param"]
         if name in ctx.known_parameters and name not in ctx.parameters:
             ctx.missing_for_nation((*path, "param"), str(name))
-            return False, None
+            return False, None, []
         if name not in ctx.parameters:
             ctx.fail(
                 (*path, "param"),
                 f"there is no parameter '{name}'",
                 did_you_mean(str(name), ctx.known_parameters or ctx.parameters, noun="parameter"),
             )
-            return False, None
-        return True, ctx.parameters[name]
-    return True, value
+            return False, None, []
+        found = ctx.parameters[name]
+        if isinstance(found, tuple | list):
+            return True, list(found), [(str(name), path)] * len(found)
+        return True, found, [(str(name), path)]
+    if isinstance(value, list):
+        ok, items, origins = True, [], []  # type: tuple[bool, list[Any], Origins]
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                fine, got, where = _operand(item, ctx, (*path, index))
+                ok = ok and fine
+                if fine:
+                    listed = got if isinstance(got, list) else [got]
+                    items += listed
+                    origins += where if len(where) == len(listed) else [(None, path)] * len(listed)
+            else:
+                items.append(item)
+                origins.append((None, (*path, index)))
+        return ok, items, origins
+    return True, value, [(None, path)]
 
 
 def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str | None) -> Node | None:
@@ -299,10 +369,10 @@ def _leaf(raw: dict[str, Any], ctx: Context, path: PathKey, scope: str | None) -
             )
             return None
         return Test(fact_path, op, None, tuple(operand["fact"].split(".")))
-    ok, value = _operand(operand, ctx, (*path, op_name))
+    ok, value, origins = _operand(operand, ctx, (*path, op_name))
     if not ok:
         return None
-    checked = _check_value(value, op, fact, ctx, (*path, op_name))
+    checked = _check_value(value, op, fact, ctx, (*path, op_name), origins)
     if checked is None:
         return None
     return Test(fact_path, op, checked)
@@ -319,39 +389,95 @@ def _describe(fact: FactKind) -> str:
     }[fact.kind]
 
 
-def _check_value(value: Any, op: LeafOp, fact: FactKind, ctx: Context, path: PathKey) -> Any:
+def _shown(value: Any) -> str:
+    """A value as a message shows it: 'text', 0.5, true, [a, b]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, SourceInt | SourceFloat):
+        return str(value.raw)
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_shown(v).strip("'") for v in value) + "]"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
+def _check_value(
+    value: Any, op: LeafOp, fact: FactKind, ctx: Context, path: PathKey, origins: Origins
+) -> Any:
+    """The value checked against what the fact can take; None (reported) when it cannot.
+
+    A value from a parameter is reported at the ``{param: ..}`` that brought it, naming
+    the parameter and its value for the nation."""
     multi = op in ("one_of", "has_any", "has_all")
+    names = {name for name, _ in origins}
+    whole = next(iter(names)) if len(names) == 1 else None  # the operand is one parameter
     if fact.kind == "bool":
         if not isinstance(value, bool):
-            ctx.fail(path, f"expected true or false, not {value!r}", "write true or false")
+            if whole is not None:
+                ctx.wrong_parameter(path, whole, value, "true or false")
+            else:
+                ctx.fail(path, f"expected true or false, not {value!r}", "write true or false")
             return None
         return value
     if fact.numeric:
         number = _number(value)
         if number is None:
-            ctx.fail(path, f"expected a number, not {value!r}", "write a number")
+            if whole is not None:
+                ctx.wrong_parameter(path, whole, value, "a number")
+            else:
+                ctx.fail(path, f"expected a number, not {value!r}", "write a number")
             return None
         return int(number) if fact.kind == "int" and number == int(number) else number
     values = value if isinstance(value, list) else [value]
     if not multi and len(values) != 1:
-        ctx.fail(path, "expected one value, not a list", "use one_of to test several values")
+        if whole is not None:
+            ctx.wrong_parameter(
+                path,
+                whole,
+                ctx.parameters[whole],
+                f"one value ('{_op_word(op)}' takes one)",
+                "or test several values with one_of",
+            )
+        else:
+            ctx.fail(path, "expected one value, not a list", "use one_of to test several values")
         return None
     texts: list[str] = []
-    for item in values:
+    for index, item in enumerate(values):
+        name, where = origins[index] if index < len(origins) else (None, path)
         text = item.raw if isinstance(item, SourceInt | SourceFloat) else item
         if not isinstance(text, str):
-            ctx.fail(
-                path,
-                f"expected a value such as '{(fact.values or ('text',))[0]}', not {item!r}",
-                "write the value as text",
-            )
+            example = (fact.values or ("text",))[0]
+            if name is not None:
+                ctx.wrong_parameter(
+                    where, name, ctx.parameters[name], f"a value such as '{example}'"
+                )
+            else:
+                ctx.fail(
+                    path,
+                    f"expected a value such as '{example}', not {item!r}",
+                    "write the value as text",
+                )
             return None
         if fact.values and text not in fact.values:
-            ctx.fail(
-                path,
-                f"'{text}' is not a value this fact can take",
-                did_you_mean(text, fact.values, noun="value"),
-            )
+            if name is not None:
+                ctx.wrong_parameter(
+                    where,
+                    name,
+                    ctx.parameters[name],
+                    "a value this fact can take",
+                    did_you_mean(text, fact.values, noun="value"),
+                )
+            else:
+                ctx.fail(
+                    path,
+                    f"'{text}' is not a value this fact can take",
+                    did_you_mean(text, fact.values, noun="value"),
+                )
             return None
         texts.append(text)
     return tuple(texts) if multi else texts[0]
+
+
+def _op_word(op: LeafOp) -> str:
+    return next(name for name, known in OPERATOR_NAMES.items() if known == op)

@@ -32,23 +32,27 @@ _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
 _TEXT = {"type": "string", "minLength": 1}
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD"}
 _SCALAR: dict[str, Any] = {"type": ["string", "number", "boolean"]}
+_PARAM_REF: dict[str, Any] = {
+    "type": "object",
+    "description": "the parameter's value for the nation being decided, on the date decided",
+    "properties": {"param": _NAME},
+    "required": ["param"],
+    "additionalProperties": False,
+}
+_ITEM: dict[str, Any] = {"oneOf": [_SCALAR, _PARAM_REF]}
 _OPERAND: dict[str, Any] = {
-    "description": "a value, a list of values, {list: NAME}, {param: NAME} or {fact: PATH}",
+    "description": "a value, a list of values (each may be {param: NAME}), {list: NAME}, "
+    "{param: NAME} or {fact: PATH}",
     "oneOf": [
         _SCALAR,
-        {"type": "array", "items": _SCALAR, "minItems": 1},
+        {"type": "array", "items": _ITEM, "minItems": 1},
         {
             "type": "object",
             "properties": {"list": _NAME},
             "required": ["list"],
             "additionalProperties": False,
         },
-        {
-            "type": "object",
-            "properties": {"param": _NAME},
-            "required": ["param"],
-            "additionalProperties": False,
-        },
+        _PARAM_REF,
         {
             "type": "object",
             "properties": {"fact": _TEXT},
@@ -56,6 +60,17 @@ _OPERAND: dict[str, Any] = {
             "additionalProperties": False,
         },
     ],
+}
+_THRESHOLD: dict[str, Any] = {
+    "description": "a number, or {param: NAME} (a numeric parameter)",
+    "oneOf": [{"type": "number"}, _PARAM_REF],
+}
+#: A parameter's value for one nation: one value, or a list of values (for has_any ...).
+_PARAMETER_VALUE: dict[str, Any] = {
+    "oneOf": [
+        _SCALAR,
+        {"type": "array", "items": _SCALAR, "minItems": 1, "uniqueItems": True},
+    ]
 }
 
 
@@ -80,8 +95,9 @@ def _condition() -> dict[str, Any]:
     }
     derived = {
         "type": "object",
-        "description": "compare a derived sum: {derived: NAME, OPERATOR: NUMBER}",
-        "properties": {"derived": _NAME, **{op: {"type": "number"} for op in DERIVED_OPERATORS}},
+        "description": "compare a derived sum: {derived: NAME, OPERATOR: NUMBER} (or "
+        "OPERATOR: {param: NAME})",
+        "properties": {"derived": _NAME, **dict.fromkeys(DERIVED_OPERATORS, _THRESHOLD)},
         "required": ["derived"],
         "minProperties": 2,
         "maxProperties": 2,
@@ -108,7 +124,11 @@ _OVERRIDE = {
         "effect": {"enum": EFFECTS},
         "waivable": {"type": "boolean"},
         **_TEXTS,
-        "parameters": {"type": "object", "propertyNames": _NAME, "additionalProperties": _SCALAR},
+        "parameters": {
+            "type": "object",
+            "propertyNames": _NAME,
+            "additionalProperties": _PARAMETER_VALUE,
+        },
     },
 }
 _RULE = {
@@ -157,6 +177,7 @@ _RULE = {
         "aliases": {"type": "array", "items": {"type": "string"}},
     },
 }
+_VALUES = {"type": "array", "items": _TEXT, "minItems": 1, "uniqueItems": True}
 _LIST = {
     "type": "object",
     "additionalProperties": False,
@@ -164,8 +185,26 @@ _LIST = {
     "properties": {
         "description": _TEXT,
         "source": _TEXT,
-        "values": {"type": "array", "items": _TEXT, "minItems": 1, "uniqueItems": True},
+        "values": _VALUES,
+        "changes": {
+            "type": "array",
+            "minItems": 1,
+            "description": "dated changes, in date order: from each effective_from on, the "
+            "list holds the change's values",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["effective_from", "values"],
+                "properties": {"effective_from": _DATE, "values": _VALUES, "source": _TEXT},
+            },
+        },
     },
+}
+_BY_NATION = {
+    "type": "object",
+    "propertyNames": {"enum": NATIONS},
+    "additionalProperties": _PARAMETER_VALUE,
+    "minProperties": 1,
 }
 _PARAMETER = {
     "type": "object",
@@ -174,11 +213,18 @@ _PARAMETER = {
     "properties": {
         "description": _TEXT,
         "source": _TEXT,
-        "by_nation": {
-            "type": "object",
-            "propertyNames": {"enum": NATIONS},
-            "additionalProperties": _SCALAR,
-            "minProperties": 1,
+        "by_nation": _BY_NATION,
+        "changes": {
+            "type": "array",
+            "minItems": 1,
+            "description": "dated changes, in date order: from each effective_from on, the "
+            "nations the change names take its values; the others keep theirs",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["effective_from", "by_nation"],
+                "properties": {"effective_from": _DATE, "by_nation": _BY_NATION, "source": _TEXT},
+            },
         },
     },
 }

@@ -29,6 +29,8 @@ def fill(text: str, nation: str, values: Mapping[str, Any], labels: Mapping[str,
         if name not in values:
             return match.group(0)
         value = values[name]
+        if isinstance(value, tuple | list):  # a list-valued parameter: its labels, listed
+            return ", ".join(labels.get(str(v), str(v)) for v in value)
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, int):

@@ -455,6 +455,9 @@ def _alternatives(doc: Document, error: ValidationError) -> list[Problem]:
             )
         ]
     if chosen is None:
+        narrow = _narrow_form(doc, path, instance, forms)
+        if narrow is not None:
+            return [narrow]
         return [_no_form(doc, path, instance, forms, condition=condition, operand=operand)]
     inside = [e for e in error.context if list(e.relative_schema_path)[:1] == [chosen]]
     if not inside:  # unreachable for the rule schema; keep a located message regardless
@@ -507,6 +510,39 @@ def _chosen_form(instance: Any, forms: list[dict[str, Any]]) -> int | list[int] 
     if len(full) > 1:
         return full
     return next(index for hits, index, _ in scored if hits == top)
+
+
+def _narrow_form(
+    doc: Document, path: PathKey, instance: Any, forms: list[dict[str, Any]]
+) -> Problem | None:
+    """The three small choices of the schema, worded: a threshold (a number or a numeric
+    parameter), an item of a list of values (a value or a parameter) and a parameter's
+    value (a value or a list of values)."""
+    kinds = [f.get("type") for f in forms]
+    params = any("param" in f.get("properties", {}) for f in forms)
+    if isinstance(instance, dict) and instance and params:
+        return None  # a mapping meant as {param: ...}: its own keys are explained
+    if kinds == ["number", "object"] and params:
+        return doc.problem(
+            path,
+            f"expected a number or {{param: NAME}}, not {_shown(instance)}",
+            "write a number such as 0.5, or {param: NAME} for the value of a numeric "
+            "parameter (one for each nation, in ruleset.yaml)",
+        )
+    if len(kinds) == 2 and kinds[1] == "object" and params:
+        return doc.problem(
+            path,
+            f"expected a value or {{param: NAME}}, not {_shown(instance)}",
+            "write each value of the list on its own, such as [funder, {param: NAME}]; a "
+            "parameter whose value is a list adds all its values",
+        )
+    if len(kinds) == 2 and kinds[1] == "array" and not params:
+        return doc.problem(
+            path,
+            f"expected a value or a list of values, not {_shown(instance)}",
+            "write one value (such as 0.5, true or a name) or a list such as [a, b]",
+        )
+    return None
 
 
 def _no_form(

@@ -7,8 +7,10 @@ them. Identical conditions are interned by the caller, so engines decide each on
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..source import Document, PathKey
 from ..suggest import did_you_mean
@@ -29,6 +31,12 @@ class Definitions:
     derived: Mapping[str, Derived]
     derived_docs: Mapping[str, tuple[Document, PathKey]]
     labels: Mapping[str, str]
+    since: dt.date | None = None
+    """The first day of the period the lists and parameters hold the values of."""
+    dated: Mapping[str, Parameter] | None = None
+    """The parameters as written, with their changes (to say where a value comes from)."""
+    wrongs: dict[Any, Any] | None = None
+    """Shared by every period's definitions: see :attr:`.compile.Context.wrongs`."""
 
 
 def build_variant(
@@ -43,6 +51,11 @@ def build_variant(
     override = rule.overrides.get(nation, Override())
     parameters = defs.parameters
     values = {name: p.by_nation[nation] for name, p in parameters.items() if nation in p.by_nation}
+    origins = {}
+    for name, dated in (defs.dated or {}).items():
+        day = dated.since(nation, defs.since)
+        if day is not None:
+            origins[name] = f" from {day.isoformat()}"
     for name, value in override.parameters.items():
         if name not in parameters:
             problems.append(
@@ -54,6 +67,7 @@ def build_variant(
                 )
             )
         values[name] = value
+        origins[name] = f" (the rule's override for {nation})"
     ctx = Context(
         doc,
         nation,
@@ -63,6 +77,8 @@ def build_variant(
         defs.derived_docs,
         problems,
         tuple(parameters),
+        origins,
+        {} if defs.wrongs is None else defs.wrongs,
     )
     node = compile_condition(rule.when, ctx, (*base, "when"))
     texts = {}

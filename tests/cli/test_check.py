@@ -222,7 +222,10 @@ def test_incomplete_lists_the_facts_to_provide(run_cli: Run) -> None:
         "related_organisations[0].income_share",
     ]
     text = run_cli("check", EX + "facts-missing-incomplete.yaml", *AS_OF).stdout
-    assert "Please provide: governance.ico_registered" in text
+    assert (
+        "Please provide: Is your organisation registered with the Information Commissioner's "
+        "Office (ICO)? (governance.ico_registered, near line 32)"
+    ) in text
 
 
 # --- exit codes and errors ----------------------------------------------------------------

@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from imsa_eligibility.engine import ENGINES
+from imsa_eligibility.policy.impact import FORMATS as DIFF_FORMATS
+from imsa_eligibility.policy.rulebook import DOCS_FORMATS, LIST_FORMATS, SHOW_FORMATS, TEST_FORMATS
 from imsa_eligibility.report import FORMATS, STREAMED
 from imsa_eligibility.schemas import SCHEMAS
 from imsa_eligibility.vocabulary import Nation, Outcome
@@ -32,6 +34,11 @@ CHOICES: list[tuple[tuple[str, ...], str, Iterable[str]]] = [
     (("schema",), "name", SCHEMAS),
     (("register", "show"), "output_format", FORMATS),
     (("register", "list"), "outcome", Outcome),
+    (("rules", "list"), "output_format", LIST_FORMATS),
+    (("rules", "show"), "output_format", SHOW_FORMATS),
+    (("rules", "docs"), "output_format", DOCS_FORMATS),
+    (("rules", "test"), "output_format", TEST_FORMATS),
+    (("rules", "diff"), "output_format", DIFF_FORMATS),
 ]
 
 

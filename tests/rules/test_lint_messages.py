@@ -28,7 +28,8 @@ VETTING = "        has: {param: vetting_scheme}\n"
 FIRST_TEST = (
     "      fact: organisation.functions\n      has_any: {list: law_enforcement_functions}\n"
 )
-DERIVED = "      derived: law_enforcement_income_share\n      at_least: 0.5\n"
+LIMIT = "      at_least: {param: law_enforcement_income_share_limit}\n"
+DERIVED = "      derived: law_enforcement_income_share\n" + LIMIT
 IND_003_ANY = (
     "      any:\n"
     "        - fact: organisation.functions\n"
@@ -132,12 +133,15 @@ ONE_MISTAKE = [
      ["the list repeats 'nrm_decision_making'"]),
     ("ruleset-key-unknown", "ruleset.yaml", "title: IMSA", "colour: red\ntitle: IMSA",
      ["unknown key 'colour'", "derived, description, id"]),
-    ("derived-operator-misspelt", INDEPENDENCE, "      at_least: 0.5\n", "      at_lest: 0.5\n",
+    ("derived-operator-misspelt", INDEPENDENCE, LIMIT, LIMIT.replace("at_least", "at_lest"),
      ["unknown operator 'at_lest'", "did you mean 'at_least'?"]),
     ("derived-without-operator", INDEPENDENCE, DERIVED, DERIVED.split("      at_least")[0],
      ["a derived test needs an operator"]),
-    ("derived-threshold-text", INDEPENDENCE, "      at_least: 0.5\n", "      at_least: half\n",
-     ["expected a number, not 'half'"]),
+    ("derived-threshold-text", INDEPENDENCE, LIMIT, "      at_least: half\n",
+     ["expected a number or {param: NAME}, not 'half'"]),
+    ("derived-threshold-text-parameter", INDEPENDENCE, LIMIT,
+     "      at_least: {param: charity_regulator_name}\n",
+     ["the parameter 'charity_regulator_name' is", "a number is needed here"]),
     ("derived-key-misspelt", "ruleset.yaml", "    sum: income_share\n", "    summ: income_share\n",
      ["unknown key 'summ'", "did you mean 'sum'?"]),
     ("derived-fact-misspelt", "ruleset.yaml", "    sum: income_share\n", "    sum: incme_share\n",
