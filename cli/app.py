@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +21,7 @@ from .params import (
     SchemaName,
     ValidateFormat,
     listing,
+    parse_date,
     parser,
 )
 
@@ -59,17 +59,6 @@ OutputOpt = Annotated[
 ]
 TEXT = Format("text")
 VALIDATE_TEXT = ValidateFormat("text")
-
-
-def _as_of(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not a date; write YYYY-MM-DD", param_hint="--as-of"
-        ) from None
 
 
 def _version(value: bool) -> None:
@@ -180,7 +169,7 @@ def check(
         paths,
         nations=[n.value for n in nation] if nation else None,
         rules=rules,
-        as_of=_as_of(as_of),
+        as_of=parse_date(as_of),
         engine=engine.value if engine else None,
         fmt=output_format.value,
         output=output,
@@ -231,7 +220,7 @@ def init(
     """
     from .init import run_init
 
-    raise typer.Exit(run_init(file, resume, as_of=_as_of(as_of)))
+    raise typer.Exit(run_init(file, resume, as_of=parse_date(as_of)))
 
 
 @app.command(cls=Command)

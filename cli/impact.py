@@ -25,7 +25,7 @@ from imsa_eligibility.errors import ImsaError, Problem, RuleFileError
 
 from . import console
 from .exitcodes import INVALID, OK
-from .params import Engine, NationName, choices, listing, parser
+from .params import Engine, NationName, choices, listing, parse_date, parser
 
 if TYPE_CHECKING:
     from enum import StrEnum
@@ -272,18 +272,6 @@ def _decide(
     return found
 
 
-def parse_date(value: str | None, option: str, default: dt.date) -> dt.date:
-    """``value`` as a date (``default`` when not given); a usage error naming ``option``."""
-    if value is None:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not a date; write YYYY-MM-DD", param_hint=option
-        ) from None
-
-
 def diff(
     old: Annotated[Path, typer.Argument(help="The rule set before (a folder).", metavar="OLD")],
     new: Annotated[Path, typer.Argument(help="The rule set after (a folder).", metavar="NEW")],
@@ -342,11 +330,7 @@ def diff(
     ] = None,
 ) -> None:
     """What changed between two rule sets, and which decisions move (exit 0 whatever changed)."""
-    import datetime as dt
-
-    from .impact import parse_date, run_diff
-
-    day = parse_date(as_of, "--as-of", dt.date.today())
+    day = parse_date(as_of, "--as-of")
     code = run_diff(
         old,
         new,

@@ -18,7 +18,7 @@ from imsa_eligibility.printable import printable
 from . import console
 from .exitcodes import INVALID, OK
 from .inputs import _same, expand, load
-from .params import Command, Group, choices, parser
+from .params import Command, Group, choices, parse_date, parser
 
 if TYPE_CHECKING:
     from imsa_eligibility.panel.conflicts import Conflict
@@ -36,17 +36,6 @@ app = typer.Typer(
     cls=Group,
     no_args_is_help=True,
 )
-
-
-def _as_of(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not a date; write YYYY-MM-DD", param_hint="--as-of"
-        ) from None
 
 
 @app.command(cls=Command)
@@ -100,7 +89,7 @@ def conflicts(
     from imsa_eligibility.panel.members import load_panel, load_policy, policy_path
     from imsa_eligibility.resources import rules_dir
 
-    date = _as_of(as_of)
+    date = parse_date(as_of)
     # A bad panel file or policy raises PanelFileError: app.main reports it, exit 2.
     policy = load_policy(policy_path(rules if rules is not None else rules_dir()))
     members = load_panel(panel)

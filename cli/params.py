@@ -18,6 +18,7 @@ otherwise show as ``<bool>`` or ``<list[Path]>``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -136,3 +137,18 @@ __all__ = [
     "listing",
     "parser",
 ]
+
+
+def parse_date(
+    value: str | None, option: str = "--as-of", default: dt.date | None = None
+) -> dt.date:
+    """``value`` as a date (``default``, else today, when not given); a usage error naming
+    ``option`` when it is not one."""
+    if value is None:
+        return default if default is not None else dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{value}' is not a date; write YYYY-MM-DD", param_hint=option
+        ) from None

@@ -9,7 +9,6 @@ shipped reference rules and their shipped cases unless ``--rules`` names another
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -21,7 +20,7 @@ import typer
 
 from . import console
 from .exitcodes import INVALID, OK
-from .params import Engine, NationName, choices, listing, parser
+from .params import Engine, NationName, choices, listing, parse_date, parser
 
 if TYPE_CHECKING:
     from imsa_eligibility.engine.interface import Engine as EngineType
@@ -81,17 +80,6 @@ EngineOpt = Annotated[
 RuleArg = Annotated[
     str, typer.Argument(help="A rule id (or an old id, an alias), such as IND-001.", metavar="ID")
 ]
-
-
-def _as_of(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not a date; write YYYY-MM-DD", param_hint="--as-of"
-        ) from None
 
 
 def _load(rules: Path | None) -> RuleSet:
@@ -172,7 +160,7 @@ def show(
     from imsa_eligibility.policy.rulebook_render import show_json, show_yaml
     from imsa_eligibility.vocabulary import Nation
 
-    date = _as_of(as_of)
+    date = parse_date(as_of)
     ruleset = _load(rules)
     rule = find_rule(ruleset, rule_id, "show")
     nations: Sequence[Nation] = [Nation(nation.value)] if nation else rule.nations
@@ -196,7 +184,7 @@ def explain(
     from imsa_eligibility.policy.rulebook import entry, find_rule
     from imsa_eligibility.policy.rulebook_render import explain_text
 
-    date = _as_of(as_of)
+    date = parse_date(as_of)
     ruleset = _load(rules)
     rule = find_rule(ruleset, rule_id, "explain")
     runner, name = _engine(engine)
@@ -226,7 +214,7 @@ def docs(
     from imsa_eligibility.policy.rulebook import entry
     from imsa_eligibility.policy.rulebook_render import docs_html, docs_markdown
 
-    date = _as_of(as_of)
+    date = parse_date(as_of)
     ruleset = _load(rules)
     runner, name = _engine(engine)
     casebook = _casebook(rules)

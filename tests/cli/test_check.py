@@ -25,6 +25,7 @@ from imsa_eligibility.profile import LoadedProfile
 from imsa_eligibility.rules.load import load_ruleset
 from imsa_eligibility.rules.model import RuleSet
 from tests.conftest import EXAMPLES, ROOT, Run, cli_process
+from tests.goldens import assert_golden as _golden
 
 AS_OF = ("--as-of", "2026-11-28")
 NATIVE = ("--engine", "native")
@@ -32,18 +33,6 @@ GOLDEN = ROOT / "tests" / "golden" / "examples"
 EX = "profiles/examples/"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 SUFFIXES = ("text", "json")
-
-
-def _golden(path: Path, actual: str, update: bool) -> None:
-    name = path.relative_to(ROOT)
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {name}: run pytest --update-goldens"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} differs; if the change is intended, run pytest --update-goldens and review "
-        "the diff"
-    )
 
 
 def _line(path: Path, text: str) -> int:

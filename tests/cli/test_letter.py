@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLES, ROOT, Run
+from tests.goldens import assert_golden as _golden
 
 AS_OF = ("--as-of", "2026-11-28")
 NATIVE = ("--engine", "native")
@@ -20,18 +21,6 @@ SEPARATOR = "\n---\n\n"
 #: A dotted fact path, or a rule id, where only plain words belong.
 _PATH = re.compile(r"\b[a-z_]+(\[\d+\])?\.[a-z_]+")
 _RULE_ID = re.compile(r"\b[A-Z]{3}-\d{3}\b")
-
-
-def _golden(path: Path, actual: str, update: bool) -> None:
-    name = path.relative_to(ROOT)
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {name}: run pytest --update-goldens"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} differs; if the change is intended, run pytest --update-goldens and review "
-        "the diff"
-    )
 
 
 def _outside_code(text: str) -> str:

@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from imsa_eligibility.report import FORMATS, STREAMED
 from imsa_eligibility.report.pack import CSV_COLUMNS, cell, md
 from tests.conftest import EXAMPLES, ROOT, Run, cli_process
+from tests.goldens import assert_golden as _golden
 
 AS_OF = ("--as-of", "2026-11-28")
 NATIVE = ("--engine", "native")
@@ -25,16 +26,6 @@ PACK = {"markdown": "md", "html": "html", "csv": "csv"}
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 HOSTILE = '=HYPERLINK("http://evil.example","x") <script>alert(1)</script> | * _ `x` &amp; [a](b)'
-
-
-def _golden(path: Path, actual: str, update: bool) -> None:
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="")
-    name = path.relative_to(ROOT)
-    assert path.exists(), f"missing golden file {name}: run pytest --update-goldens"
-    expected = path.read_bytes().decode("utf-8")
-    assert actual == expected, f"{name} differs; run pytest --update-goldens and review the diff"
 
 
 def _pack(run: Run, fmt: str, *args: str) -> str:

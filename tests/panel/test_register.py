@@ -39,6 +39,7 @@ from imsa_eligibility.report.text import render_decision
 from imsa_eligibility.rules.load import load_ruleset
 from imsa_eligibility.rules.model import RuleSet
 from tests.conftest import EXAMPLES, ROOT
+from tests.goldens import assert_golden as _golden
 
 GOLDEN = ROOT / "tests" / "golden" / "register"
 AS_OF = dt.date(2026, 11, 28)
@@ -92,16 +93,6 @@ def _schema(path: Path) -> str:
         lines += [f"-- meta {key} = {value}" for key, value in meta]
     db.close()
     return "\n".join(lines) + "\n"
-
-
-def _golden(path: Path, actual: str, update: bool) -> None:
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run pytest --update-goldens"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{path.name} differs; if intended, run pytest --update-goldens and review the diff"
-    )
 
 
 # --- the schema and its migrations ---------------------------------------------------------

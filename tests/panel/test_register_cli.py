@@ -18,6 +18,7 @@ import yaml
 
 from imsa_eligibility.engine import durable_ready
 from tests.conftest import EXAMPLES, ROOT, Run
+from tests.goldens import assert_golden
 
 AS_OF = ("--as-of", "2026-11-28")
 NATIVE = ("--engine", "native")
@@ -34,14 +35,7 @@ SUMMARY = f"replayed {len(EXAMPLE_FILES)} decisions: {len(EXAMPLE_FILES)} reprod
 
 
 def _golden(name: str, actual: str, update: bool) -> None:
-    path = GOLDEN / name
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run pytest --update-goldens"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} differs; if intended, run pytest --update-goldens and review the diff"
-    )
+    assert_golden(GOLDEN / name, actual, update)
 
 
 def _record(run: Run, db: Path, *args: str, engine: tuple[str, ...] = NATIVE) -> Any:

@@ -14,6 +14,7 @@ from imsa_eligibility.panel.waivers import load_waivers
 from imsa_eligibility.report.schema import report_schema
 from imsa_eligibility.rules.load import load_ruleset
 from tests.conftest import DATA, EXAMPLES, ROOT, Run
+from tests.goldens import assert_golden as _golden
 
 AS_OF = ("--as-of", "2026-11-28")
 NATIVE = ("--engine", "native")
@@ -25,17 +26,6 @@ PAIR = [
     EX + "cross-border-council-scotland-england.yaml",
 ]
 SHA = hashlib.sha256((ROOT / WAIVERS).read_bytes()).hexdigest()
-
-
-def _golden(path: Path, actual: str, update: bool) -> None:
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path.name}: run pytest --update-goldens"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{path.relative_to(ROOT)} differs; if the change is intended, run pytest "
-        "--update-goldens and review the diff"
-    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

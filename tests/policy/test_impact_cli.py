@@ -14,6 +14,7 @@ import pytest
 
 from imsa_eligibility.schemas import schema_text
 from tests.conftest import ROOT, Run
+from tests.goldens import assert_golden as _golden
 
 D = "tests/data/diff"
 PROFILES = f"{D}/profiles"
@@ -25,16 +26,6 @@ FORMATS = {"text": "text", "json": "json", "markdown": "md"}
 
 def _rules(name: str) -> str:
     return f"{D}/rules/{name}"
-
-
-def _golden(path: Path, actual: str, update: bool) -> None:
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="")
-    name = path.relative_to(ROOT)
-    assert path.exists(), f"missing golden file {name}: run pytest --update-goldens"
-    expected = path.read_bytes().decode("utf-8")
-    assert actual == expected, f"{name} differs; run pytest --update-goldens and review the diff"
 
 
 CASES = [

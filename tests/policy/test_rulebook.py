@@ -14,22 +14,13 @@ from markdown_it import MarkdownIt
 from imsa_eligibility.policy.plain import Names, words
 from imsa_eligibility.rules.load import load_ruleset
 from tests.conftest import DATA, ROOT, Run
+from tests.goldens import assert_golden as _golden
 
 AS_OF = ("--as-of", "2026-12-01")
 NATIVE = ("--engine", "native")
 GOLDEN = ROOT / "tests" / "golden" / "rulebook"
 GAP = DATA / "rules" / "coverage-gap"
 RULESET = load_ruleset(ROOT / "rules")
-
-
-def _golden(path: Path, actual: str, update: bool) -> None:
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="")
-    name = path.relative_to(ROOT)
-    assert path.exists(), f"missing golden file {name}: run pytest --update-goldens"
-    expected = path.read_bytes().decode("utf-8")
-    assert actual == expected, f"{name} differs; run pytest --update-goldens and review the diff"
 
 
 def _ok(run: Run, *args: str) -> str:

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import ROOT, Run
+from tests.goldens import assert_golden as _golden
 
 AS_OF = ("--as-of", "2026-11-28")
 NATIVE = ("--engine", "native")
@@ -20,18 +21,6 @@ GOLDEN_PROFILES = [
     "tests/data/whatif/two-exclusions-and-conditions.yaml",
 ]
 WAIVERS = "profiles/waivers-example.yaml"
-
-
-def _golden(path: Path, actual: str, update: bool) -> None:
-    name = path.relative_to(ROOT)
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {name}: run pytest --update-goldens"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} differs; if the change is intended, run pytest --update-goldens and review "
-        "the diff"
-    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
