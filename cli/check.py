@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imsa_eligibility.engine import default_engine, durable_ready
 from imsa_eligibility.errors import Problem, RuleFileError, WaiverFileError
 from imsa_eligibility.profile.notes import duplicate_id_notes
 from imsa_eligibility.report.text import plain
@@ -22,6 +21,7 @@ from imsa_eligibility.vocabulary import Outcome
 
 from . import console
 from .batch import Result, Settings, count, decide_all, default_jobs, make_writer, sources
+from .engines import choose_engine
 from .exitcodes import INTERNAL, INVALID, combine
 from .inputs import expand
 from .record import start_recording
@@ -70,19 +70,9 @@ def run_check(
     if what_if and (refused := _what_if_refused(fmt, record)):
         console.notice(refused)
         return INVALID
-    if engine == "durable" and not durable_ready():
-        console.notice(
-            "error: the durable engine cannot run on this Python (durable_rules "
-            "2.0.28 needs Python < 3.13); use --engine native"
-        )
-        return INVALID
+    engine = choose_engine(engine)
     if engine is None:
-        engine = default_engine()
-        if engine != "durable":
-            console.notice(
-                "note: durable_rules cannot run on this Python; using the native "
-                "engine (same rules, same verdicts)"
-            )
+        return INVALID
     try:
         ruleset = load_ruleset(rules)
         if engine == "durable":

@@ -24,6 +24,7 @@ import typer
 from imsa_eligibility.errors import ImsaError, Problem, RuleFileError
 
 from . import console
+from .engines import choose_engine
 from .exitcodes import INVALID, OK
 from .params import Engine, NationName, choices, listing, parse_date, parser
 
@@ -134,26 +135,6 @@ def _profiles(paths: list[Path], output: Path | None) -> Iterator[LoadedProfile 
         yield from _register_profiles(register)
 
 
-def _engine(name: str | None) -> str | None:
-    """The engine to decide with, as ``check`` chooses it; None (reported) if it cannot run."""
-    from imsa_eligibility.engine import default_engine, durable_ready
-
-    if name == "durable" and not durable_ready():
-        console.notice(
-            "error: the durable engine cannot run on this Python (durable_rules "
-            "2.0.28 needs Python < 3.13); use --engine native"
-        )
-        return None
-    if name is None:
-        name = default_engine()
-        if name != "durable":
-            console.notice(
-                "note: durable_rules cannot run on this Python; using the native "
-                "engine (same rules, same verdicts)"
-            )
-    return name
-
-
 def _progress(
     items: Iterator[LoadedProfile | list[Problem]],
 ) -> Iterator[LoadedProfile | list[Problem]]:
@@ -196,7 +177,7 @@ def run_diff(
     flips: list[Flip] = []
     decided = 0
     if profiles:
-        name = _engine(engine)
+        name = choose_engine(engine)
         if name is None:
             return INVALID
         try:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import console
+from .engines import choose_engine
 from .exitcodes import INVALID, OK
 from .params import Engine, NationName, choices, listing, parse_date, parser
 
@@ -96,15 +97,11 @@ def _casebook(rules: Path | None) -> Casebook:
 
 
 def _engine(engine: Engine | None) -> tuple[EngineType, str]:
-    from imsa_eligibility.engine import default_engine, durable_ready, make_engine
-    from imsa_eligibility.errors import UsageError
+    from imsa_eligibility.engine import make_engine
 
-    name = engine.value if engine else default_engine()
-    if name == "durable" and not durable_ready():
-        raise UsageError(
-            "the durable engine cannot run on this Python (durable_rules 2.0.28 needs "
-            "Python < 3.13); use --engine native"
-        )
+    name = choose_engine(engine.value if engine else None)
+    if name is None:
+        raise typer.Exit(INVALID)
     return make_engine(name, []), name
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from . import console
+from .engines import choose_engine
 from .exitcodes import INVALID, OK
 from .params import Command, Engine, Group, parser
 from .rulebook import TEST_TEXT, TestFormat
@@ -129,7 +130,7 @@ def run_tests(
             param_hint="--fail-under",
         )
     # A broken rule set or base profile raises ImsaError: app.main reports it, exit 2.
-    from imsa_eligibility.engine import default_engine, durable_ready, make_engine
+    from imsa_eligibility.engine import make_engine
     from imsa_eligibility.errors import ProfileError, UsageError
     from imsa_eligibility.policy.casebook import run_case_file
     from imsa_eligibility.resources import base_profile, cases_dir, rules_dir
@@ -139,12 +140,9 @@ def run_tests(
     rules = rules if rules is not None else rules_dir()
     cases = cases if cases is not None else cases_dir(rules)
     base = base if base is not None else base_profile(rules)
-    name = engine.value if engine else default_engine()
-    if name == "durable" and not durable_ready():
-        raise UsageError(
-            "the durable engine cannot run on this Python (durable_rules 2.0.28 needs "
-            "Python < 3.13); use --engine native"
-        )
+    name = choose_engine(engine.value if engine else None)
+    if name is None:
+        raise typer.Exit(INVALID)
     ruleset = load_ruleset(rules)
     base_doc = read_document(base)
     files = sorted(cases.glob("*.yaml"))

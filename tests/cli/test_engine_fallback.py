@@ -16,7 +16,6 @@ PROFILE = [EXAMPLES / "police-force.yaml"]
 
 @pytest.fixture
 def no_durable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli.check, "durable_ready", lambda: False)
     monkeypatch.setattr(imsa_eligibility.engine, "durable_ready", lambda: False)
 
 

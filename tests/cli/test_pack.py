@@ -6,7 +6,6 @@ import csv
 import io
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from markdown_it import MarkdownIt
 
 from imsa_eligibility.report import FORMATS, STREAMED
 from imsa_eligibility.report.pack import CSV_COLUMNS, cell, md
+from tests.browser import CHROMIUM, render
 from tests.conftest import EXAMPLES, ROOT, Run, cli_process
 from tests.goldens import assert_golden as _golden
 
@@ -145,15 +145,6 @@ def test_markdown_escape_keeps_the_text() -> None:
 
 # --- a real browser --------------------------------------------------------------------------
 
-CHROMIUM = next(
-    (
-        found
-        for name in ("chromium", "chromium-browser", "google-chrome")
-        if (found := shutil.which(name))
-    ),
-    None,
-)
-
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium found: apt-get install chromium")
 def test_a_browser_shows_every_applicant_and_no_script(
@@ -166,22 +157,7 @@ def test_a_browser_shows_every_applicant_and_no_script(
     page = tmp_path / "pack.html"
     result = run_cli("check", str(folder), *AS_OF, *NATIVE, "-o", "html", "--output", str(page))
     assert result.returncode == 6, result.stderr
-    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,2000"]
-    shot = tmp_path / "pack.png"
-    subprocess.run(
-        [*browser, f"--screenshot={shot}", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    assert shot.stat().st_size > 0
-    dom = subprocess.run(
-        [*browser, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    dom = render(page, tmp_path)
     assert "<script" not in dom
     assert dom.count("<section") == len(EXAMPLE_FILES) + 1
     for path in EXAMPLE_FILES:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from markdown_it import MarkdownIt
 
 from imsa_eligibility.policy.plain import Names, words
 from imsa_eligibility.rules.load import load_ruleset
+from tests.browser import CHROMIUM, render
 from tests.conftest import DATA, ROOT, Run
 from tests.goldens import assert_golden as _golden
 
@@ -236,38 +236,13 @@ def test_rule_texts_are_escaped(run_cli: Run, tmp_path: Path) -> None:
     assert r"\<script\>alert(1)\</script\> \*x\* \| \`y\`" in text
 
 
-CHROMIUM = next(
-    (
-        found
-        for name in ("chromium", "chromium-browser", "google-chrome")
-        if (found := shutil.which(name))
-    ),
-    None,
-)
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium found: apt-get install chromium")
 def test_a_browser_shows_every_rule_and_no_script(run_cli: Run, tmp_path: Path) -> None:
     assert CHROMIUM is not None
     page = tmp_path / "rulebook.html"
     result = run_cli("rules", "docs", "-o", "html", *AS_OF, *NATIVE, "--output", str(page))
     assert result.returncode == 0, result.stderr
-    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,2000"]
-    shot = tmp_path / "rulebook.png"
-    subprocess.run(
-        [*browser, f"--screenshot={shot}", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    assert shot.stat().st_size > 0
-    dom = subprocess.run(
-        [*browser, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    dom = render(page, tmp_path)
     assert "<script" not in dom
     assert dom.count('<section class="rule"') == len(RULESET.rules)
     for rule in RULESET.rules:
